@@ -1,0 +1,108 @@
+"""Claims: the numbers a notebook reproduces, and their comparison with the paper.
+
+A notebook writes ``results/<dataset>/claims/<notebook>.json`` with :func:`write_claims`; the
+scorecard rule compares each with ``workflow/config/paper_claims.yaml`` (:func:`evaluate`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+RELATIONS = ("approx", "lt", "gt")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One reproduced number.
+
+    Parameters
+    ----------
+    claim_id
+        Id from DESIGN.md (unit in the name, e.g. ``trigger_bias_gb_V``).
+    reproduced
+        The value, in the unit of the claim id, with its sign.
+    ci_low, ci_high
+        95 % confidence interval (or spread) where the analysis gives one.
+    n
+        Number of sweeps / cells / seeds / pixels it comes from.
+    bound
+        ``"lt"`` or ``"gt"`` when ``reproduced`` is only a bound (censored data: e.g. more than
+        half of the sweeps never triggered inside the window; a cell that never shorted).
+    note
+        Short free text shown in the scorecard.
+    """
+
+    claim_id: str
+    reproduced: float
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n: int | None = None
+    bound: str | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.bound not in (None, "lt", "gt"):
+            raise ValueError(f"bound must be None, 'lt' or 'gt', not {self.bound!r}")
+
+
+def _clean(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if hasattr(v, "item"):  # numpy scalar
+        return _clean(v.item())
+    return v
+
+
+def write_claims(path: str | Path, claims: list[Claim]) -> None:
+    """Write a notebook's claims JSON (sorted keys, stable float formatting)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {"claims": [{k: _clean(v) for k, v in asdict(c).items()} for c in claims]}
+    path.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_claims(path: str | Path) -> dict:
+    """Read a claims JSON written by :func:`write_claims` (plus what the runner added)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def evaluate(
+    paper_value: float,
+    relation: str,
+    tolerance: float,
+    reproduced: float | None,
+    bound: str | None = None,
+) -> str:
+    """Compare a reproduced number with the paper's.
+
+    Parameters
+    ----------
+    paper_value, relation, tolerance
+        From ``paper_claims.yaml``: ``approx`` passes when ``|reproduced - paper_value| <=
+        tolerance``; ``lt``/``gt`` pass when ``reproduced`` is below/above ``paper_value``.
+    reproduced
+        The reproduced value (``None`` or NaN: not produced).
+    bound
+        ``"lt"``/``"gt"`` when ``reproduced`` is only an upper/lower bound. A bound can pass an
+        ``lt``/``gt`` claim in the same direction, never an ``approx`` one.
+
+    Returns
+    -------
+    str
+        ``pass``, ``fail`` or ``missing``.
+    """
+    if relation not in RELATIONS:
+        raise ValueError(f"unknown relation {relation!r}")
+    if reproduced is None or (isinstance(reproduced, float) and math.isnan(reproduced)):
+        return "missing"
+    r = float(reproduced)
+    if relation == "approx":
+        ok = bound is None and abs(r - paper_value) <= tolerance
+    elif relation == "lt":
+        ok = r < paper_value or (bound == "lt" and r <= paper_value)
+    else:
+        ok = r > paper_value or (bound == "gt" and r >= paper_value)
+    return "pass" if ok else "fail"

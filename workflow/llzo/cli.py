@@ -1,0 +1,141 @@
+"""Command line of the pipeline steps (what the Snakemake rules call).
+
+Each sub-command mirrors a library function::
+
+    python -m llzo.cli demo-data --raw data/raw/demo --truth data/truth/demo --config cfg.json
+    python -m llzo.cli ingest sweeps --raw data/raw/demo --out data/interim/demo
+    python -m llzo.cli run-notebook --notebook notebooks/x.py --spec spec.json
+    python -m llzo.cli scorecard ...
+
+Errors in raw data (:class:`llzo.io.errors.RawDataError`) are printed as one line naming the
+file, row/line and column, without a traceback, and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from pathlib import Path
+
+from llzo.io.errors import RawDataError
+
+log = logging.getLogger("llzo")
+
+
+def _setup_logging(logfile: str | None) -> None:
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S")
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    err = logging.StreamHandler(sys.stderr)
+    err.setFormatter(fmt)
+    root.addHandler(err)
+    if logfile:
+        Path(logfile).parent.mkdir(parents=True, exist_ok=True)
+        fh = logging.FileHandler(logfile, mode="w", encoding="utf-8")
+        fh.setFormatter(fmt)
+        root.addHandler(fh)
+
+
+def _json_arg(text: str):
+    if text.startswith("@"):
+        return json.loads(Path(text[1:]).read_text(encoding="utf-8"))
+    return json.loads(text)
+
+
+def cmd_demo_data(a: argparse.Namespace) -> None:
+    from llzo.lab.demo import make_dataset
+
+    make_dataset(a.raw, a.truth, _json_arg(a.config), a.seed)
+
+
+def cmd_ingest(a: argparse.Namespace) -> None:
+    mod = importlib.import_module(f"llzo.pipeline.ingest_{a.sheet}")
+    mod.ingest(a.raw, a.out)
+
+
+def cmd_run_notebook(a: argparse.Namespace) -> None:
+    from llzo.pipeline.notebook import run_notebook
+
+    spec = _json_arg(a.spec)
+    run_notebook(**spec)
+
+
+def cmd_scorecard(a: argparse.Namespace) -> None:
+    from llzo.pipeline.scorecard import write_scorecard
+
+    card = write_scorecard(a.paper_claims, a.panels, a.claims, a.figures_root, a.dataset, a.csv, a.html, a.coverage)
+    counts = card["status"].value_counts().to_dict()
+    log.info("scorecard: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    for _, r in card[card["status"] == "fail"].iterrows():
+        log.warning("FAIL %s: reproduced %s vs paper %s %s", r.claim_id, r.reproduced, r.relation, r.paper_value)
+
+
+def cmd_report(a: argparse.Namespace) -> None:
+    from llzo.pipeline.report import make_report
+
+    make_report(_json_arg(a.config), a.target, a.out, a.inner_log)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m llzo.cli", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--log", help="also write the log to this file")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("demo-data", help="write the virtual lab's raw files and truth")
+    s.add_argument("--raw", required=True, help="output folder for raw files (data/raw/<dataset>)")
+    s.add_argument("--truth", required=True, help="output folder for the truth (data/truth/<dataset>)")
+    s.add_argument("--config", required=True, help="lab config as JSON, or @file.json")
+    s.add_argument("--seed", type=int, required=True)
+    s.set_defaults(func=cmd_demo_data)
+
+    s = sub.add_parser("ingest", help="validate a sample sheet, read its files, write interim tables")
+    s.add_argument("sheet", choices=["sweeps", "maps", "echem"])
+    s.add_argument("--raw", required=True, help="dataset folder data/raw/<dataset>")
+    s.add_argument("--out", required=True, help="interim folder data/interim/<dataset>")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("run-notebook", help="execute a jupytext notebook with papermill")
+    s.add_argument("--spec", required=True, help="JSON (or @file) with the arguments of llzo.pipeline.notebook.run_notebook")
+    s.set_defaults(func=cmd_run_notebook)
+
+    s = sub.add_parser("scorecard", help="write claims.csv, coverage.csv and scorecard.html")
+    s.add_argument("--paper-claims", required=True)
+    s.add_argument("--panels", required=True)
+    s.add_argument("--claims", nargs="*", default=[])
+    s.add_argument("--figures-root", required=True)
+    s.add_argument("--dataset", required=True)
+    s.add_argument("--csv", required=True)
+    s.add_argument("--html", required=True)
+    s.add_argument("--coverage", required=True)
+    s.set_defaults(func=cmd_scorecard)
+
+    s = sub.add_parser("report", help="make report.html with snakemake --report")
+    s.add_argument("--config", required=True, help="workflow config as JSON or @file")
+    s.add_argument("--target", required=True, help="file whose DAG the report covers")
+    s.add_argument("--out", required=True)
+    s.add_argument("--inner-log")
+    s.set_defaults(func=cmd_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.log)
+    try:
+        args.func(args)
+    except RawDataError as exc:
+        log.error("bad raw data: %s", exc)
+        return 2
+    except RuntimeError as exc:
+        log.error("%s", exc)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Polycrystal geometry and the Li+ flux solver."""

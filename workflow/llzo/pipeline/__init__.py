@@ -1,0 +1,1 @@
+"""Glue used by the Snakemake rules: atomic writes, ingest, notebook runner, scorecard, report."""

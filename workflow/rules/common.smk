@@ -1,0 +1,178 @@
+# Shared paths and helpers, and the one generic way to run a figure notebook (`notebook()`).
+import ast
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+PY = sys.executable
+DATASET = config["dataset"]
+RAW = f"data/raw/{DATASET}"
+TRUTH = f"data/truth/{DATASET}"
+INTERIM = f"data/interim/{DATASET}"
+RESULTS = f"results/{DATASET}"
+IS_DEMO = DATASET == "demo"
+SHEET_NAMES = ("sweeps", "maps", "echem")
+
+if not IS_DEMO and not Path(RAW).is_dir():
+    raise WorkflowError(
+        f"dataset {DATASET!r}: folder {RAW}/ does not exist.\n"
+        f"Create it with one or more sample sheets (sweeps.tsv, maps.tsv, echem.tsv) and the raw "
+        f"files they name (I-V sweep CSVs, Gwyddion .gwy / Bruker .spm / JPK / .ibw maps, BioLogic "
+        f".mpt/.mpr files); data/README.md describes every column. Or run the default dataset: "
+        f"--config dataset=demo"
+    )
+
+
+def available_sheets():
+    """Sheets of this dataset: all three for the demo, those present for a user's folder."""
+    if IS_DEMO:
+        return set(SHEET_NAMES)
+    return {s for s in SHEET_NAMES if Path(RAW, f"{s}.tsv").is_file()}
+
+
+SHEETS = available_sheets()
+if not SHEETS:
+    raise WorkflowError(f"dataset {DATASET!r}: {RAW}/ holds none of sweeps.tsv, maps.tsv, echem.tsv (see data/README.md)")
+
+
+def raw_inputs(sheet):
+    """Inputs of an ingest rule: the demo folder (made by the lab) or every file of the user's folder."""
+    if IS_DEMO:
+        return RAW
+    return sorted(str(p) for p in Path(RAW).rglob("*") if p.is_file())
+
+
+# --- which llzo modules a notebook imports (so that editing one reruns the notebook) ---------
+LLZO_ROOT = Path("workflow/llzo")
+_IMPORT_CACHE = {}
+
+
+def _llzo_imports(path):
+    """llzo module names imported by a Python file (from its AST)."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.split(".")[0] == "llzo")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "llzo" and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+    return names
+
+
+def _module_file(name):
+    parts = name.split(".")[1:]
+    if not parts:
+        return LLZO_ROOT / "__init__.py"
+    rel = Path(*parts)
+    for cand in (LLZO_ROOT / rel.with_suffix(".py"), LLZO_ROOT / rel / "__init__.py"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def llzo_sources(pyfile):
+    """Every llzo source file that ``pyfile`` imports, transitively (plus package __init__s)."""
+    if pyfile in _IMPORT_CACHE:
+        return _IMPORT_CACHE[pyfile]
+    seen, todo = set(), list(_llzo_imports(pyfile))
+    while todo:
+        name = todo.pop()
+        parts = name.split(".")
+        for k in range(1, len(parts) + 1):  # parent packages run their __init__
+            f = _module_file(".".join(parts[:k]))
+            if f is not None and f not in seen:
+                seen.add(f)
+                todo.extend(_llzo_imports(f))
+    _IMPORT_CACHE[pyfile] = sorted(str(f) for f in seen)
+    return _IMPORT_CACHE[pyfile]
+
+
+# --- the notebook pattern ----------------------------------------------------------------------
+NOTEBOOKS = []  # names of the notebooks registered for this dataset
+PRODUCED = set()  # claims and tables that registered notebooks write
+
+
+def notebook(name, *, inputs, params, sheets, category, tables=(), optional_inputs=None):
+    """Define rule ``notebook_<name>``: run ``notebooks/<name>.py`` through papermill.
+
+    Parameters
+    ----------
+    name
+        Notebook file stem; figures go to ``results/<dataset>/figures/<name>/fig<panel>.png|pdf``.
+    inputs
+        ``{key: path}``; the notebook receives ``<key>_path`` (relative to notebooks/).
+    params
+        Config values the notebook uses (flat ``{name: value}``): a change reruns only this notebook.
+    sheets
+        Sample sheets it needs; missing sheets skip the notebook with a message.
+    category
+        Report category.
+    tables
+        File names the notebook writes to ``results/<dataset>/tables/`` (parameter ``tables_dir``).
+    optional_inputs
+        ``{key: path}`` of another notebook's claims or table, used when that notebook is registered
+        for this dataset (else the notebook gets ``<key>_path = None``).
+    """
+    missing = [s for s in sheets if s not in SHEETS]
+    if missing:
+        print(f"llzo: skipping notebook {name}: dataset {DATASET!r} has no {', '.join(s + '.tsv' for s in missing)}",
+              file=sys.stderr)
+        return
+    manifests = [f"{INTERIM}/manifest_{s}.tsv" for s in sheets]
+    out_tables = {f"table_{i}": f"{RESULTS}/tables/{t}" for i, t in enumerate(tables)}
+    base = {
+        "notebook": f"notebooks/{name}.py",
+        "ipynb": f"{RESULTS}/notebooks/{name}.ipynb",
+        "html": f"{RESULTS}/notebooks/{name}.html",
+        "claims": f"{RESULTS}/claims/{name}.json",
+        "figures_dir": f"{RESULTS}/figures/{name}",
+        "tables_dir": f"{RESULTS}/tables",
+        "manifests": manifests,
+    }
+    NOTEBOOKS.append(name)
+    PRODUCED.update([base["claims"], *out_tables.values()])
+
+    def nb_inputs(wildcards):
+        # optional inputs are used when another registered notebook produces them
+        got = dict(inputs)
+        got.update({k: p for k, p in (optional_inputs or {}).items() if p in PRODUCED})
+        return got
+
+    def nb_spec(wildcards):
+        got = nb_inputs(wildcards)
+        absent = {f"{k}_path": None for k in (optional_inputs or {}) if k not in got}
+        spec = {**base, "inputs": got, "params": {**params, **absent}}
+        return shlex.quote(json.dumps(spec, sort_keys=True))
+
+    rule:
+        name: f"notebook_{name}"
+        input:
+            unpack(nb_inputs),
+            notebook=base["notebook"],
+            code=llzo_sources(base["notebook"]),
+            manifests=manifests,
+        output:
+            ipynb=base["ipynb"],
+            html=report(base["html"], category=category, subcategory="notebooks", labels={"notebook": name}),
+            claims=base["claims"],
+            figures=report(
+                directory(base["figures_dir"]),
+                patterns=["{panel}.png"],
+                caption=f"../report/{name}.rst",
+                category=category,
+                labels={"panel": "{panel}", "notebook": name},
+            ),
+            **out_tables,
+        params:
+            nb=params,  # the config values: a change here reruns this notebook only
+            spec=nb_spec,
+        log:
+            f"{RESULTS}/logs/notebooks/{name}.log",
+        benchmark:
+            f"{RESULTS}/benchmarks/notebook_{name}.tsv"
+        shell:
+            f"{shlex.quote(PY)} -m llzo.cli --log {{log}} run-notebook --spec {{params.spec}}"

@@ -1,0 +1,18 @@
+# The virtual lab writes the demo dataset (raw files in the instruments' formats + the truth).
+
+
+rule demo_data:
+    output:
+        raw=directory("data/raw/demo"),
+        truth=directory("data/truth/demo"),
+    params:
+        lab=config["lab"],  # a change to any lab parameter regenerates the demo
+        seed=config["seed"],
+        cfg=lambda wc: shlex.quote(json.dumps(config["lab"], sort_keys=True)),
+    log:
+        "results/demo/logs/demo_data.log",
+    benchmark:
+        "results/demo/benchmarks/demo_data.tsv"
+    shell:
+        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} demo-data --raw {{output.raw}} --truth {{output.truth}} "
+        "--seed {params.seed} --config {params.cfg}"

@@ -1,0 +1,34 @@
+# The scorecard (claims.csv: every claim of the paper vs reproduced) and report.html.
+
+
+rule scorecard:
+    input:
+        paper="workflow/config/paper_claims.yaml",
+        panels="workflow/config/panels.yaml",
+        claims=[f"{RESULTS}/claims/{n}.json" for n in NOTEBOOKS],
+    output:
+        csv=report(f"{RESULTS}/claims.csv", caption="../report/scorecard.rst", category="Scorecard"),
+        html=report(f"{RESULTS}/scorecard.html", caption="../report/scorecard.rst", category="Scorecard"),
+        coverage=report(f"{RESULTS}/coverage.csv", caption="../report/coverage.rst", category="Scorecard"),
+    log:
+        f"{RESULTS}/logs/scorecard.log",
+    params:
+        claims=lambda wc, input: " ".join(input.claims),
+    shell:
+        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} scorecard --paper-claims {{input.paper}} "
+        f"--panels {{input.panels}} --claims {{params.claims}} --figures-root {RESULTS}/figures "
+        f"--dataset {DATASET} --csv {{output.csv}} --html {{output.html}} --coverage {{output.coverage}}"
+
+
+rule report:
+    input:
+        rules.scorecard.output,
+    output:
+        f"{RESULTS}/report.html",
+    params:
+        cfg=lambda wc: shlex.quote(json.dumps(config, sort_keys=True)),
+    log:
+        f"{RESULTS}/logs/report.log",
+    shell:
+        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} report --config {{params.cfg}} "
+        f"--target {RESULTS}/claims.csv --out {{output}} --inner-log {RESULTS}/logs/report_inner.log"
