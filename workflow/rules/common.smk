@@ -8,6 +8,7 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 PY = sys.executable
+CONDA_ENV = "../../envs/llzo.yaml"  # for `--sdm conda`; relative to workflow/rules/
 DATASET = config["dataset"]
 RAW = f"data/raw/{DATASET}"
 TRUTH = f"data/truth/{DATASET}"
@@ -97,7 +98,7 @@ PRODUCED = set()  # claims and tables that registered notebooks write
 
 
 def notebook(name, *, inputs, params, sheets, category, tables=(), optional_inputs=None):
-    """Define rule ``notebook_<name>``: run ``notebooks/<name>.py`` through papermill.
+    """Define the job ``notebook_<name>`` that runs ``notebooks/<name>.py`` through papermill.
 
     Parameters
     ----------
@@ -172,6 +173,8 @@ def notebook(name, *, inputs, params, sheets, category, tables=(), optional_inpu
             spec=nb_spec,
         log:
             f"{RESULTS}/logs/notebooks/{name}.log",
+        conda:
+            CONDA_ENV
         benchmark:
             f"{RESULTS}/benchmarks/notebook_{name}.tsv"
         shell:

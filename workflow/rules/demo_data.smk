@@ -11,6 +11,8 @@ rule demo_data:
         cfg=lambda wc: shlex.quote(json.dumps(config["lab"], sort_keys=True)),
     log:
         "results/demo/logs/demo_data.log",
+    conda:
+        CONDA_ENV
     benchmark:
         "results/demo/benchmarks/demo_data.tsv"
     shell:

@@ -18,6 +18,8 @@ def ingest_rule(sheet, outputs):
             [f"{INTERIM}/{o}" for o in outputs],
         log:
             f"{RESULTS}/logs/ingest_{sheet}.log",
+        conda:
+            CONDA_ENV
         benchmark:
             f"{RESULTS}/benchmarks/ingest_{sheet}.tsv"
         shell:

@@ -12,6 +12,8 @@ rule scorecard:
         coverage=report(f"{RESULTS}/coverage.csv", caption="../report/coverage.rst", category="Scorecard"),
     log:
         f"{RESULTS}/logs/scorecard.log",
+    conda:
+        CONDA_ENV
     params:
         claims=lambda wc, input: " ".join(input.claims),
     shell:
@@ -29,6 +31,8 @@ rule report:
         cfg=lambda wc: shlex.quote(json.dumps(config, sort_keys=True)),
     log:
         f"{RESULTS}/logs/report.log",
+    conda:
+        CONDA_ENV
     shell:
         f"{shlex.quote(PY)} -m llzo.cli --log {{log}} report --config {{params.cfg}} "
         f"--target {RESULTS}/claims.csv --out {{output}} --inner-log {RESULTS}/logs/report_inner.log"

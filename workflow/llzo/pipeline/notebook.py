@@ -55,11 +55,12 @@ def git_commit(repo: Path) -> str:
 
 
 def strip_timestamps(nb) -> None:
-    """Remove run-dependent metadata (times, durations) from an executed notebook in place."""
+    """Remove run-dependent metadata (times, durations, random cell ids) from a notebook in place."""
     pm = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "exception"):
         pm.pop(key, None)
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:03d}"
         cell.metadata.pop("execution", None)
         cpm = cell.metadata.get("papermill", {})
         for key in ("start_time", "end_time", "duration", "exception", "status"):
@@ -115,11 +116,11 @@ def run_notebook(
 
     raw_sha = combined_sha256(manifests) if manifests else ""
     provenance = {
-        "notebook": str(notebook),
+        "notebook": os.path.relpath(notebook.resolve(), repo.resolve()),
         "git_commit": git_commit(repo),
         "parameters": params,
         "raw_sha256": raw_sha,
-        "raw_manifests": [str(m) for m in manifests],
+        "raw_manifests": [os.path.relpath(Path(m).resolve(), repo.resolve()) for m in manifests],
     }
     parameters = {f"{k}_path": rel(v) for k, v in inputs.items()}
     parameters.update(params)

@@ -1,0 +1,49 @@
+# llzo-repro: the two commands
+#   make figures   set up the pinned environment if missing, run the whole DAG on the demo dataset
+#   make test      set up the same environment if missing, run the whole test suite
+# Other targets: make env | lint | bench | why | clean | help
+
+PYTHON ?= python3
+CORES ?= all
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.llzo-env-stamp
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help env figures test lint bench why clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/:\t/'
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	$(BIN)/python -m ipykernel install --sys-prefix --name llzo --display-name "llzo (project)" >/dev/null
+	touch $(STAMP)
+
+env: $(STAMP)  ## create/update the pinned environment in .venv (uv.lock) and the Jupyter kernel `llzo`
+
+figures: env  ## run the whole workflow on the demo dataset -> results/demo/report.html, claims.csv
+	$(BIN)/snakemake --cores $(CORES)
+	@echo "open results/$${DATASET:-demo}/report.html; scorecard: results/$${DATASET:-demo}/claims.csv"
+
+test: env  ## the whole test suite (unit, readers, architecture, lint, end-to-end)
+	$(BIN)/pytest
+
+lint: env  ## ruff, import-linter, snakemake --lint
+	$(BIN)/ruff check workflow tests notebooks
+	$(BIN)/lint-imports
+	$(BIN)/snakemake --lint
+
+why: env  ## what would rerun and why (dry run with reasons)
+	$(BIN)/snakemake --dry-run --cores 1 2>&1 | grep -E "^(rule|localrule|    reason)" || echo "nothing to do"
+
+clean:  ## remove generated results and data (keeps .venv)
+	rm -rf results data/interim data/raw/demo data/truth .snakemake

@@ -1,0 +1,165 @@
+"""End to end: the whole DAG on the demo dataset, in temporary copies of the project.
+
+Two cold runs in different folders must give byte-identical interim files, tables, claims,
+executed notebooks and figures; a finished tree has nothing to do; a config value used only by
+Eq. 1 reruns only that notebook (plus scorecard and report); bad input stops with a clear message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+pytestmark = pytest.mark.e2e
+REPO = Path(__file__).resolve().parents[2]
+SKIP = {".venv", ".tools", "results", ".snakemake", ".git", ".pytest_cache", ".ruff_cache", ".hypothesis",
+        "__pycache__"}
+
+
+def copy_project(dst: Path) -> Path:
+    """Copy the project's sources (not generated data) to ``dst``."""
+    def ignore(folder, names):
+        rel = Path(folder).relative_to(REPO)
+        out = {n for n in names if n in SKIP}
+        if rel == Path("data"):
+            out |= {"raw", "interim", "truth"}
+        return out
+    shutil.copytree(REPO, dst, ignore=ignore, symlinks=True)
+    return dst
+
+
+def smk(tree: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(tree / "workflow")}
+    res = subprocess.run([sys.executable, "-m", "snakemake", *args], cwd=tree, env=env, capture_output=True, text=True)
+    if check and res.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{res.stdout[-3000:]}\n{res.stderr[-6000:]}")
+    return res
+
+
+def planned_jobs(res: subprocess.CompletedProcess) -> set[str]:
+    text = res.stdout + res.stderr
+    return set(re.findall(r"^(?:local)?rule (\w+):", text, flags=re.M))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    trees = []
+    for k in (1, 2):
+        tree = copy_project(tmp_path_factory.mktemp(f"run{k}") / "llzo-repro")
+        t0 = time.perf_counter()
+        smk(tree, "--cores", "2")
+        print(f"run {k}: whole demo DAG in {time.perf_counter() - t0:.0f} s")
+        trees.append(tree)
+    return trees
+
+
+def test_demo_report_and_scorecard(runs):
+    tree = runs[0]
+    card = pd.read_csv(tree / "results/demo/claims.csv")
+    paper = yaml.safe_load((tree / "workflow/config/paper_claims.yaml").read_text())
+    assert list(card["claim_id"]) == list(paper)
+    assert set(card["status"]) <= {"pass", "fail", "missing"}
+    row = card.set_index("claim_id").loc["contact_area_nm2"]
+    assert row.status == "pass", row
+    assert len(row.raw_sha256) == 64
+    html = (tree / "results/demo/report.html").read_text(encoding="utf-8", errors="replace")
+    assert "figEq1.png" in html and "claims.csv" in html
+    for p in (tree / "data/raw/demo/sweeps.tsv", tree / "data/truth/demo", tree / "data/interim/demo/manifest_sweeps.tsv"):
+        assert p.exists(), p
+
+
+def test_nothing_to_do_after_a_run(runs):
+    t0 = time.perf_counter()
+    res = smk(runs[0], "-n")
+    dt = time.perf_counter() - t0
+    print(f"snakemake -n on a finished tree: {dt:.1f} s")
+    assert "Nothing to be done" in res.stdout + res.stderr
+
+
+def _compared_files(tree: Path) -> dict[str, bytes]:
+    files = {}
+    for sub in ("data/interim/demo", "results/demo/claims", "results/demo/tables", "results/demo/figures",
+                "results/demo/notebooks"):
+        for p in sorted((tree / sub).rglob("*")):
+            if p.is_file() and not p.name.startswith(".") and p.suffix != ".html":
+                files[str(p.relative_to(tree))] = p.read_bytes()
+    files["results/demo/claims.csv"] = (tree / "results/demo/claims.csv").read_bytes()
+    return files
+
+
+def test_two_cold_runs_are_byte_identical(runs):
+    a, b = (_compared_files(t) for t in runs)
+    assert a.keys() == b.keys()
+    differ = [k for k in a if a[k] != b[k]]
+    assert not differ, f"differ between two cold runs: {differ}"
+
+
+def test_eq1_parameter_reruns_only_eq1(runs):
+    tree = runs[1]
+    cfg = tree / "workflow/config/config.yaml"
+    text = cfg.read_text()
+    cfg.write_text(text.replace("effective_modulus_GPa: 145.0", "effective_modulus_GPa: 150.0"))
+    try:
+        res = smk(tree, "-n")
+    finally:
+        cfg.write_text(text)
+    assert planned_jobs(res) == {"notebook_eq1_contact_area", "scorecard", "report", "all"}, res.stdout[-3000:]
+    assert "Params have changed" in res.stdout + res.stderr
+
+
+def test_editing_an_imported_module_reruns_its_notebook(runs):
+    tree = runs[1]
+    mod = tree / "workflow/llzo/analysis/contact.py"
+    text = mod.read_text()
+    mod.write_text(text + "\n# an edit\n")
+    try:
+        res = smk(tree, "-n")
+    finally:
+        mod.write_text(text)
+    assert "notebook_eq1_contact_area" in planned_jobs(res)
+    assert "ingest_sweeps" not in planned_jobs(res)
+
+
+def test_missing_dataset_stops_at_once(runs):
+    res = smk(runs[1], "--cores", "2", "--config", "dataset=nosuch", check=False)
+    assert res.returncode != 0
+    out = res.stdout + res.stderr
+    assert "data/raw/nosuch" in out and "sweeps.tsv" in out
+
+
+def test_bad_sheet_stops_with_row_and_column(runs):
+    tree = runs[1]
+    ds = tree / "data/raw/badsheet"
+    shutil.copytree(tree / "data/raw/demo", ds)
+    for name in ("maps.tsv", "echem.tsv"):
+        (ds / name).unlink(missing_ok=True)
+    lines = (ds / "sweeps.tsv").read_text().splitlines(keepends=True)
+    cols = lines[0].rstrip("\n").split("\t")
+    row3 = lines[3].rstrip("\n").split("\t")
+    row3[cols.index("site")] = "XX"
+    lines[3] = "\t".join(row3) + "\n"
+    (ds / "sweeps.tsv").write_text("".join(lines))
+    res = smk(tree, "--cores", "2", "--config", "dataset=badsheet", check=False)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0
+    assert "sweeps.tsv, row 3" in out and "column 'site'" in out, out[-3000:]
+    assert not (tree / "data/interim/badsheet").exists() or not any((tree / "data/interim/badsheet").iterdir())
+    assert not (tree / "results/badsheet/claims").exists()
+
+    lines[3] = lines[3].replace("\tXX\t", "\tGB\t")
+    first = lines[1].split("\t")
+    first[cols.index("file")] = "../../etc/passwd"
+    lines[1] = "\t".join(first)
+    (ds / "sweeps.tsv").write_text("".join(lines))
+    res = smk(tree, "--cores", "2", "--config", "dataset=badsheet", check=False)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0 and "leaves the dataset folder" in out and "row 1" in out, out[-3000:]

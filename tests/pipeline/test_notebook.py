@@ -1,0 +1,86 @@
+"""The notebook runner: outputs on success; on failure a kept .failed.ipynb and no partial outputs."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from llzo.pipeline.notebook import run_notebook
+
+GOOD = '''# %% [markdown]
+# # test notebook
+
+# %% tags=["parameters"]
+x_path = "nowhere"
+scale_V = 1.0
+figures_dir = "f"
+claims_path = "c.json"
+provenance = {}
+
+# %%
+import matplotlib.pyplot as plt
+from pathlib import Path
+from llzo.claims import Claim, write_claims
+from llzo.figures import save_figure
+value = float(Path(x_path).read_text()) * scale_V
+fig, ax = plt.subplots()
+ax.plot([0, 1], [0, value])
+save_figure(fig, "Eq1", figures_dir, provenance)
+write_claims(claims_path, [Claim("contact_area_nm2", value)])
+print("value", value)
+'''
+
+BAD = GOOD.replace('print("value", value)', 'raise ValueError("deliberate failure in the notebook")')
+
+
+def _run(tmp_path, source: str, name: str):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir(exist_ok=True)
+    (nbdir / f"{name}.py").write_text(source)
+    (tmp_path / "in.txt").write_text("2.5")
+    (tmp_path / "manifest.tsv").write_text("path\tbytes\tsha256\nin.txt\t3\tabc\n")
+    out = tmp_path / "results"
+    kw = dict(
+        notebook=nbdir / f"{name}.py", ipynb=out / f"{name}.ipynb", html=out / f"{name}.html",
+        claims=out / f"{name}.json", figures_dir=out / "figures" / name,
+        inputs={"x": tmp_path / "in.txt"}, params={"scale_V": 2.0}, manifests=[tmp_path / "manifest.tsv"],
+    )
+    run_notebook(**kw)
+    return kw
+
+
+def test_success_writes_all_outputs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kw = _run(tmp_path, GOOD, "good")
+    doc = json.loads(kw["claims"].read_text())
+    assert doc["claims"][0]["reproduced"] == 5.0
+    assert doc["notebook"] == "good" and len(doc["raw_sha256"]) == 64
+    assert (kw["figures_dir"] / "figEq1.png").is_file() and (kw["figures_dir"] / "figEq1.pdf").is_file()
+    nb = nbformat.read(kw["ipynb"], as_version=4)
+    assert "start_time" not in nb.metadata["papermill"]
+    assert any("value 5.0" in "".join(o.get("text", "")) for c in nb.cells if c.cell_type == "code"
+               for o in c.get("outputs", []))
+    # parameters were injected relative to the notebook folder (no absolute paths)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'x_path = "../in.txt"' in injected.source
+    assert str(tmp_path) not in injected.source
+    assert "<html" in kw["html"].read_text()[:2000].lower()
+
+
+def test_failure_keeps_failed_notebook_and_no_outputs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RuntimeError, match="deliberate failure") as exc:
+        _run(tmp_path, BAD, "bad")
+    out = tmp_path / "results"
+    failed = out / "bad.failed.ipynb"
+    assert str(failed) in str(exc.value)
+    assert failed.is_file()
+    nb = nbformat.read(failed, as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and errors[0]["evalue"] == "deliberate failure in the notebook"
+    assert not (out / "bad.ipynb").exists()
+    assert not (out / "bad.json").exists()
+    assert not (out / "figures" / "bad").exists()
+    assert not list(out.glob(".*.tmp*"))

@@ -1,0 +1,50 @@
+"""Claim evaluation against the paper's relation and tolerance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from llzo.claims import Claim, evaluate, read_claims, write_claims
+
+
+@pytest.mark.parametrize(
+    ("paper", "rel", "tol", "rep", "bound", "status"),
+    [
+        (30.0, "approx", 10.0, 37.6, None, "pass"),
+        (30.0, "approx", 10.0, 41.0, None, "fail"),
+        (30.0, "approx", 10.0, 30.0, "lt", "fail"),  # a bound never proves an approx claim
+        (-9.0, "lt", 0.0, -9.6, None, "pass"),
+        (-9.0, "lt", 0.0, -8.0, None, "fail"),
+        (-9.0, "lt", 0.0, -10.0, "lt", "pass"),
+        (-9.0, "lt", 0.0, -9.0, None, "fail"),
+        (1000.0, "gt", 0.0, 1200.0, "gt", "pass"),
+        (1000.0, "gt", 0.0, 800.0, "gt", "fail"),
+        (1000.0, "gt", 0.0, None, None, "missing"),
+        (1000.0, "gt", 0.0, float("nan"), None, "missing"),
+    ],
+)
+def test_evaluate(paper, rel, tol, rep, bound, status):
+    assert evaluate(paper, rel, tol, rep, bound) == status
+
+
+def test_unknown_relation():
+    with pytest.raises(ValueError):
+        evaluate(1.0, "about", 0.1, 1.0)
+
+
+def test_bad_bound():
+    with pytest.raises(ValueError):
+        Claim("x", 1.0, bound="le")
+
+
+def test_write_read_roundtrip_and_nan(tmp_path):
+    import numpy as np
+
+    p = tmp_path / "c.json"
+    write_claims(p, [Claim("a_V", np.float64(-0.12), ci_low=float("nan"), n=np.int64(3))])
+    doc = read_claims(p)
+    assert doc["claims"][0]["reproduced"] == -0.12
+    assert doc["claims"][0]["ci_low"] is None and doc["claims"][0]["n"] == 3
+    assert json.loads(p.read_text()) == doc
