@@ -33,7 +33,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-
 from llzo.analysis.contact import hertz_contact_area_m2, tip_contact_table
 from llzo.claims import Claim, write_claims
 from llzo.figures import save_figure, use_style

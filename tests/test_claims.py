@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from llzo.claims import Claim, evaluate, read_claims, write_claims
 
 

@@ -73,7 +73,8 @@ def test_demo_report_and_scorecard(runs):
     assert len(row.raw_sha256) == 64
     html = (tree / "results/demo/report.html").read_text(encoding="utf-8", errors="replace")
     assert "figEq1.png" in html and "claims.csv" in html
-    for p in (tree / "data/raw/demo/sweeps.tsv", tree / "data/truth/demo", tree / "data/interim/demo/manifest_sweeps.tsv"):
+    expected = ("data/raw/demo/sweeps.tsv", "data/truth/demo", "data/interim/demo/manifest_sweeps.tsv")
+    for p in (tree / e for e in expected):
         assert p.exists(), p
 
 

@@ -46,17 +46,20 @@ def _json_arg(text: str):
 
 
 def cmd_demo_data(a: argparse.Namespace) -> None:
+    """Write a virtual-lab dataset."""
     from llzo.lab.demo import make_dataset
 
     make_dataset(a.raw, a.truth, _json_arg(a.config), a.seed)
 
 
 def cmd_ingest(a: argparse.Namespace) -> None:
+    """Ingest one sample sheet."""
     mod = importlib.import_module(f"llzo.pipeline.ingest_{a.sheet}")
     mod.ingest(a.raw, a.out)
 
 
 def cmd_run_notebook(a: argparse.Namespace) -> None:
+    """Execute a notebook with papermill."""
     from llzo.pipeline.notebook import run_notebook
 
     spec = _json_arg(a.spec)
@@ -64,6 +67,7 @@ def cmd_run_notebook(a: argparse.Namespace) -> None:
 
 
 def cmd_scorecard(a: argparse.Namespace) -> None:
+    """Write the scorecard."""
     from llzo.pipeline.scorecard import write_scorecard
 
     card = write_scorecard(a.paper_claims, a.panels, a.claims, a.figures_root, a.dataset, a.csv, a.html, a.coverage)
@@ -74,12 +78,14 @@ def cmd_scorecard(a: argparse.Namespace) -> None:
 
 
 def cmd_report(a: argparse.Namespace) -> None:
+    """Write report.html."""
     from llzo.pipeline.report import make_report
 
     make_report(_json_arg(a.config), a.target, a.out, a.inner_log)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser."""
     p = argparse.ArgumentParser(prog="python -m llzo.cli", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--log", help="also write the log to this file")
@@ -99,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("run-notebook", help="execute a jupytext notebook with papermill")
-    s.add_argument("--spec", required=True, help="JSON (or @file) with the arguments of llzo.pipeline.notebook.run_notebook")
+    s.add_argument("--spec", required=True,
+                   help="JSON (or @file) with the arguments of llzo.pipeline.notebook.run_notebook")
     s.set_defaults(func=cmd_run_notebook)
 
     s = sub.add_parser("scorecard", help="write claims.csv, coverage.csv and scorecard.html")

@@ -7,4 +7,4 @@ the parameters and the SHA-256 of the raw inputs (``provenance`` from the notebo
 
 from llzo.figures.style import PAPER_UNITS, save_figure, use_style
 
-__all__ = ["use_style", "save_figure", "PAPER_UNITS"]
+__all__ = ["PAPER_UNITS", "save_figure", "use_style"]

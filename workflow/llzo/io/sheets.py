@@ -130,4 +130,4 @@ def sheet_file(dataset_dir: str | Path, rel: str) -> Path:
     return Path(dataset_dir) / rel
 
 
-__all__ = ["read_sheet", "load_schema", "sheet_file", "SHEETS", "RawDataError"]
+__all__ = ["SHEETS", "RawDataError", "load_schema", "read_sheet", "sheet_file"]

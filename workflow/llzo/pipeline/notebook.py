@@ -43,7 +43,7 @@ def ensure_kernel(name: str = KERNEL) -> None:
 
 
 def git_commit(repo: Path) -> str:
-    """Current commit of the project (``unknown`` outside git), ``-dirty`` if modified."""
+    """Return the current commit of the project (``unknown`` outside git), ``-dirty`` if modified."""
     try:
         head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
                               text=True, check=True).stdout.strip()

@@ -34,7 +34,8 @@ def build_scorecard(paper_claims: str | Path, claims_files: list[str | Path]) ->
         doc = json.loads(Path(f).read_text(encoding="utf-8"))
         for c in doc.get("claims", []):
             if c["claim_id"] in produced:
-                raise ValueError(f"claim {c['claim_id']} produced twice ({f} and {produced[c['claim_id']]['notebook']})")
+                first = produced[c["claim_id"]]["notebook"]
+                raise ValueError(f"claim {c['claim_id']} produced twice ({f} and {first})")
             produced[c["claim_id"]] = {**c, "notebook": doc.get("notebook", Path(f).stem),
                                        "raw_sha256": doc.get("raw_sha256", "")}
     unknown = sorted(set(produced) - set(paper))
@@ -74,7 +75,7 @@ def coverage(panels_yaml: str | Path, figures_root: str | Path) -> pd.DataFrame:
 
 
 def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str) -> str:
-    """A self-contained HTML page: scorecard table (coloured by status) and panel coverage."""
+    """Render a self-contained HTML page: scorecard table (coloured by status) and panel coverage."""
     colours = {"pass": "#d4edda", "fail": "#f8d7da", "missing": "#eeeeee", "reproduced": "#d4edda"}
     def table(df: pd.DataFrame, cols: list[str]) -> str:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
@@ -88,7 +89,8 @@ def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str) -> str:
     summary = ", ".join(f"{k}: {counts.get(k, 0)}" for k in ("pass", "fail", "missing"))
     cols = ["claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
             "reproduced", "bound", "ci_low", "ci_high", "n", "status", "note"]
-    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>llzo-repro scorecard: {html.escape(dataset)}</title>
+    title = f"llzo-repro scorecard: {html.escape(dataset)}"
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;font-size:13px}} table{{border-collapse:collapse}}
 td,th{{border:1px solid #bbb;padding:2px 6px}} th{{background:#f0f0f0}}</style></head><body>
 <h2>Scorecard: paper vs reproduced (dataset {html.escape(dataset)})</h2><p>{summary}</p>
