@@ -13,6 +13,12 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
+
+
+# landing text of report.html: the scorecard summary once the report rule has written it
+report: REPORT_INTRO if Path(REPORT_INTRO).is_file() else "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/demo_data.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/figures.smk"

@@ -81,7 +81,7 @@ def cmd_report(a: argparse.Namespace) -> None:
     """Write report.html."""
     from llzo.pipeline.report import make_report
 
-    make_report(_json_arg(a.config), a.target, a.out, a.inner_log)
+    make_report(_json_arg(a.config), a.target, a.out, a.inner_log, a.intro, a.coverage)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--target", required=True, help="file whose DAG the report covers")
     s.add_argument("--out", required=True)
     s.add_argument("--inner-log")
+    s.add_argument("--intro", help="write the scorecard summary (reST) here first")
+    s.add_argument("--coverage", help="coverage.csv (for the summary)")
     s.set_defaults(func=cmd_report)
     return p
 

@@ -15,6 +15,7 @@ TRUTH = f"data/truth/{DATASET}"
 INTERIM = f"data/interim/{DATASET}"
 RESULTS = f"results/{DATASET}"
 IS_DEMO = DATASET == "demo"
+REPORT_INTRO = f"{RESULTS}/report_intro.rst"  # scorecard summary: the report's landing text
 SHEET_NAMES = ("sweeps", "maps", "echem")
 
 if not IS_DEMO and not Path(RAW).is_dir():

@@ -26,7 +26,8 @@ rule report:
     input:
         rules.scorecard.output,
     output:
-        f"{RESULTS}/report.html",
+        html=f"{RESULTS}/report.html",
+        intro=REPORT_INTRO,
     params:
         cfg=lambda wc: shlex.quote(json.dumps(config, sort_keys=True)),
     log:
@@ -35,4 +36,5 @@ rule report:
         CONDA_ENV
     shell:
         f"{shlex.quote(PY)} -m llzo.cli --log {{log}} report --config {{params.cfg}} "
-        f"--target {RESULTS}/claims.csv --out {{output}} --inner-log {RESULTS}/logs/report_inner.log"
+        f"--target {RESULTS}/claims.csv --coverage {RESULTS}/coverage.csv --out {{output.html}} "
+        f"--intro {{output.intro}} --inner-log {RESULTS}/logs/report_inner.log"
