@@ -119,6 +119,9 @@ def notebook(name, *, inputs, params, sheets, category, tables=(), optional_inpu
         ``{key: path}`` of another notebook's claims or table, used when that notebook is registered
         for this dataset (else the notebook gets ``<key>_path = None``).
     """
+    for needed in (f"notebooks/{name}.py", f"workflow/report/{name}.rst"):
+        if not Path(needed).is_file():
+            raise WorkflowError(f"notebook {name!r} is registered but {needed} does not exist")
     missing = [s for s in sheets if s not in SHEETS]
     if missing:
         print(f"llzo: skipping notebook {name}: dataset {DATASET!r} has no {', '.join(s + '.tsv' for s in missing)}",

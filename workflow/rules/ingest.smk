@@ -4,8 +4,8 @@
 #: Interim outputs of each sheet (the ingest module llzo.pipeline.ingest_<sheet> writes them).
 INGEST_OUTPUTS = {
     "sweeps": ["sweeps_meta.parquet", "sweeps.parquet", "manifest_sweeps.tsv"],
-    # "maps": [...],   (issue 5: must include "manifest_maps.tsv")
-    # "echem": [...],  (issue 7: must include "manifest_echem.tsv")
+    "maps": ["maps_meta.parquet", "maps/", "manifest_maps.tsv"],  # "maps/": one NetCDF per map (directory)
+    "echem": ["echem_meta.parquet", "echem_eis.parquet", "echem_cycling.parquet", "manifest_echem.tsv"],
 }
 
 
@@ -15,7 +15,7 @@ def ingest_rule(sheet, outputs):
         input:
             raw_inputs(sheet),
         output:
-            [f"{INTERIM}/{o}" for o in outputs],
+            [directory(f"{INTERIM}/{o[:-1]}") if o.endswith("/") else f"{INTERIM}/{o}" for o in outputs],
         log:
             f"{RESULTS}/logs/ingest_{sheet}.log",
         conda:

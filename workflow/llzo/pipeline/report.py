@@ -87,7 +87,7 @@ def make_report(config: dict, target: str, out: str | Path, log: str | Path | No
     try:
         with atomic_path(out) as tmp:
             tmp_html = tmp.with_suffix(".html")
-            cmd = [sys.executable, "-m", "snakemake", "--nolock", "--quiet", "all", "--configfile", cfg,
+            cmd = [sys.executable, "-m", "snakemake", "--nolock", "--configfile", cfg,
                    "--report", str(tmp_html), target]
             res = subprocess.run(cmd, capture_output=True, text=True)
             if log:

@@ -1,0 +1,101 @@
+"""Ingest of ``maps.tsv`` and its AFM map files into ``data/interim/<dataset>/``.
+
+Outputs (in ``out_dir``)
+------------------------
+maps_meta.parquet
+    The validated sheet plus, per map: ``nx``, ``ny``, ``pixel_size_x_m``, ``pixel_size_y_m``,
+    ``channel`` (the kind's channel title), ``format``, ``has_mask`` and ``nc_file`` (relative to
+    ``out_dir``).
+maps/<map_id>.nc
+    One NetCDF (classic format, written by xarray's scipy engine: deterministic bytes) per map with
+    the raw, unlevelled ``height_m`` and the kind's channel (``modulus_Pa``, ``potential_V`` or
+    ``current_A``) in SI units on ``y_m``/``x_m`` coordinates, and ``boundary_mask`` (uint8) when
+    the sheet gives a ``mask_file``.
+manifest_maps.tsv
+    ``path, bytes, sha256`` of the sheet, every map file and every mask.
+
+Nothing is written unless every map reads cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from llzo.io.afm import canonical_channels, read_afm, read_mask
+from llzo.io.errors import RawDataError
+from llzo.io.manifest import build_manifest
+from llzo.io.sheets import read_sheet
+from llzo.pipeline.atomic import atomic_dir, write_parquet, write_tsv
+
+log = logging.getLogger(__name__)
+
+#: Channel of each ``kind`` and its name in the interim NetCDF.
+KIND_CHANNEL = {"modulus": ("DMT Modulus", "modulus_Pa"), "kpfm": ("Potential", "potential_V"),
+                "current": ("Current", "current_A")}
+
+
+def _mask_given(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def read_map_row(dataset_dir: Path, row: pd.Series, sheet_row: int) -> xr.Dataset:
+    """Read one sheet row's map (and mask) into a Dataset with SI variables."""
+    path = dataset_dir / row["file"]
+    chans = canonical_channels(read_afm(path), path)
+    title, var = KIND_CHANNEL[row["kind"]]
+    for need in ("Height", title):
+        if need not in chans:
+            raise RawDataError(f"map of kind {row['kind']!r} has no channel titled {need!r} "
+                               f"(found: {sorted(read_afm(path))})", path, column=need)
+    h, c = chans["Height"], chans[title]
+    if h.shape != c.shape:
+        raise RawDataError(f"channels Height {h.shape} and {title} {c.shape} differ in shape", path)
+    c = c.assign_coords(x_m=h["x_m"], y_m=h["y_m"])
+    ds = xr.Dataset({"height_m": h.drop_attrs(deep=False), var: c.drop_attrs(deep=False)})
+    ds["height_m"].attrs = {"units": "m", "title": h.attrs["title"], "levelled": "no"}
+    ds[var].attrs = {"units": c.attrs["units"], "title": c.attrs["title"], "levelled": "no"}
+    if _mask_given(row.get("mask_file")):
+        m = read_mask(dataset_dir / row["mask_file"], h.shape)
+        ds["boundary_mask"] = (("y_m", "x_m"), m.astype(np.uint8))
+        ds["boundary_mask"].attrs = {"units": "1", "source_file": str(row["mask_file"])}
+    bias = row.get("bias_V")
+    ds.attrs = {"map_id": str(row["map_id"]), "kind": str(row["kind"]), "stage": str(row["stage"]),
+                "bias_V": float(bias) if bias is not None and pd.notna(bias) else np.nan,
+                "source_file": str(row["file"]), "format": h.attrs["format"],
+                "pixel_size_x_m": h.attrs["pixel_size_x_m"], "pixel_size_y_m": h.attrs["pixel_size_y_m"]}
+    return ds
+
+
+def ingest(dataset_dir: str | Path, out_dir: str | Path) -> dict[str, Path]:
+    """Validate ``maps.tsv``, read every map and write the interim files (see module docstring)."""
+    dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
+    meta = read_sheet(dataset_dir, "maps")
+    datasets, extra = [], []
+    for i, row in meta.iterrows():
+        ds = read_map_row(dataset_dir, row, i + 1)
+        datasets.append(ds)
+        extra.append({"nx": ds.sizes["x_m"], "ny": ds.sizes["y_m"],
+                      "pixel_size_x_m": ds.attrs["pixel_size_x_m"], "pixel_size_y_m": ds.attrs["pixel_size_y_m"],
+                      "channel": KIND_CHANNEL[row["kind"]][0], "format": ds.attrs["format"],
+                      "has_mask": "boundary_mask" in ds, "nc_file": f"maps/{row['map_id']}.nc"})
+        log.info("read map %s (%s, %dx%d px)", row["map_id"], row["kind"], ds.sizes["x_m"], ds.sizes["y_m"])
+    meta = pd.concat([meta, pd.DataFrame(extra)], axis=1)
+    files = ["maps.tsv", *meta["file"]]
+    if "mask_file" in meta:
+        files += [m for m in meta["mask_file"] if _mask_given(m)]
+    manifest = build_manifest(dataset_dir, files)
+    outs = {"meta": out_dir / "maps_meta.parquet", "maps": out_dir / "maps",
+            "manifest": out_dir / "manifest_maps.tsv"}
+    with atomic_dir(outs["maps"]) as tmp:
+        for ds in datasets:
+            ds.to_netcdf(tmp / f"{ds.attrs['map_id']}.nc", engine="scipy")
+    write_parquet(meta, outs["meta"])
+    write_tsv(manifest, outs["manifest"])
+    log.info("ingested %d maps", len(meta))
+    return outs
+
