@@ -87,7 +87,8 @@ def read_sweep_csv(path: str | Path) -> pd.DataFrame:
             )
     unknown = [c for c in names if c not in REQUIRED + OPTIONAL]
     if unknown:
-        raise RawDataError(f"unknown column {unknown[0]!r} (wrong unit suffix?)", path, line=header_line, column=unknown[0])
+        raise RawDataError(f"unknown column {unknown[0]!r} (wrong unit suffix?)", path, line=header_line,
+                           column=unknown[0])
     body = "\n".join(lines[n_comment + 1 :])
     if not body.strip():
         raise RawDataError("no data rows below the header", path, line=header_line + 1)

@@ -1,0 +1,198 @@
+"""Trigger detection, ohmic fit and censored statistics (llzo.analysis.trigger, .survival).
+
+Validation against the virtual lab's truth lives here (only tests read the truth).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from llzo.analysis.survival import censored_median, km_median, ratio_with_ci
+from llzo.analysis.trigger import analyse_sweeps, detect_trigger, distance_bins, ohmic_back_scan_fit, site_medians
+from llzo.claims import evaluate
+from llzo.lab import sweeps as lab
+from llzo.lab.demo import SHEET_COLUMNS, domain_rng, write_sheet
+from llzo.pipeline.ingest_sweeps import ingest
+
+
+def _make(tmp, lab_cfg, seed=20211011):
+    raw, truth, interim = tmp / "raw", tmp / "truth", tmp / "interim"
+    for d in (raw, truth):
+        d.mkdir(parents=True)
+    rows = lab.write(raw, truth, lab_cfg, domain_rng(seed, "sweeps"))["sweeps"]
+    write_sheet(rows, SHEET_COLUMNS["sweeps"], raw / "sweeps.tsv")
+    outs = ingest(raw, interim)
+    meta, data = pd.read_parquet(outs["meta"]), pd.read_parquet(outs["data"])
+    truth_df = pd.read_csv(truth / "sweeps_truth.tsv", sep="\t")
+    return meta, data, truth_df
+
+
+def _analyse(config, meta, data):
+    a = config["analysis"]["trigger"]
+    return analyse_sweeps(meta, data, rise_decades=a["trigger_rise_decades"],
+                          baseline_window=a["baseline_window_samples"],
+                          min_baseline_samples=a["min_baseline_samples"],
+                          min_persist_samples=a["min_persist_samples"])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, config):
+    meta, data, truth = _make(tmp_path_factory.mktemp("demo"), copy.deepcopy(config["lab"]), config["seed"])
+    table = _analyse(config, meta, data)
+    truth = truth.drop(columns="window_V").rename(columns={"trigger_bias_V": "true_bias_V",
+                                                           "filament_resistance_ohm": "true_R_ohm"})
+    return table.merge(truth, on="sweep_id")
+
+
+# --- validation against the truth ------------------------------------------------------------
+def test_trigger_bias_error_on_demo(demo):
+    ok = demo[~demo.censored & demo.triggered]
+    err = (ok.trigger_bias_V - ok.true_bias_V).abs()
+    gb, gi = ok.site == "GB", ok.site == "GI"
+    assert np.median(err[gb]) <= 5e-3
+    assert np.median(err[gi] / ok.true_bias_V[gi].abs()) <= 0.02
+
+
+def test_every_censored_sweep_flagged(demo):
+    assert (~demo.triggered).sum() > 0
+    assert (demo.censored == ~demo.triggered).all()
+    cens = demo[demo.censored]
+    assert (cens.trigger_bias_V == cens.window_V).all()
+
+
+def test_ohmic_back_scan_recovers_filament_resistance(demo):
+    ok = demo[~demo.censored]
+    assert ok.filament_resistance_ohm.notna().all()
+    assert np.median((ok.filament_resistance_ohm / ok.true_R_ohm - 1).abs()) < 0.02
+    assert ok.ohmic_r_squared.min() > 0.99
+
+
+def test_demo_claims_pass(demo, config, repo_root):
+    paper = yaml.safe_load((repo_root / "workflow/config/paper_claims.yaml").read_text())
+    a = config["analysis"]["trigger"]
+    med = site_medians(demo, n_boot=0)
+    got = {f"trigger_bias_{s.lower()}_V": (m.median_V, m.bound) for s, m in med.items()}
+    tips = demo[demo.electrode == "tip"]
+    gi, gb = tips[tips.site == "GI"], tips[tips.site == "GB"]
+    ratio, lo, hi = ratio_with_ci((gi.trigger_bias_V, gi.censored), (gb.trigger_bias_V, gb.censored), n_boot=200,
+                                  seed=a["bootstrap_seed"])
+    assert lo <= ratio <= hi
+    got["trigger_ratio_gi_over_gb"] = (ratio, None)
+    for cid, (value, bound) in got.items():
+        p = paper[cid]
+        assert evaluate(p["paper_value"], p["relation"], p["tolerance"], value, bound) == "pass", (cid, value)
+
+
+def test_second_dataset_other_parameters(tmp_path, config):
+    """Nothing is tuned to the demo: GB -0.3 V, GI -5 V, HL -1 V, other resistance and noise."""
+    cfg = copy.deepcopy(config["lab"])
+    cfg["sweeps"].update(gb_trigger_V=-0.3, gi_trigger_V=-5.0, hl_trigger_V=-1.0, filament_resistance_ohm=2000.0,
+                         noise_A=5e-13, offset_max_A=1e-12, spike_fraction=0.5, points_per_branch=400,
+                         tip_distances_nm=[0, 300, 1000, 2000], tip_sweeps_per_distance=[30, 10, 15, 15],
+                         hl_sweeps=15, pad_sides_um=[10, 100], pad_sweeps_per_side=4)
+    meta, data, truth = _make(tmp_path, cfg, seed=99)
+    table = _analyse(config, meta, data).merge(truth, on="sweep_id", suffixes=("", "_true"))
+    assert (table.censored == ~table.triggered).all()
+    med = site_medians(table, n_boot=0)
+    assert med["GB"].median_V == pytest.approx(-0.3, rel=0.05)
+    assert med["GI"].median_V == pytest.approx(-5.0, rel=0.05)
+    assert med["HL"].median_V == pytest.approx(-1.0, rel=0.05)
+    # and equal to the KM median of the true trigger biases within one bias step of the log sweep
+    # (400 points over 4 decades: 2.3 %)
+    for site, m in med.items():
+        g = table[(table.electrode == "tip") & (table.site == site)]
+        true_v = g.trigger_bias_V_true.fillna(g.window_V).to_numpy()
+        assert m.median_V == pytest.approx(censored_median(true_v, ~g.triggered.to_numpy()).median_V, rel=0.025)
+    ok = table[~table.censored]
+    err = (ok.trigger_bias_V - ok.trigger_bias_V_true).abs()
+    assert np.median(err[ok.site == "GB"]) <= 5e-3
+    assert np.median(err[ok.site == "GI"] / ok.trigger_bias_V_true[ok.site == "GI"].abs()) <= 0.02
+
+
+# --- detection on synthetic sweeps --------------------------------------------------------------
+def _sweep(v_t, rng, *, r_ion=3e15, spikes=0, offset=0.0, noise=2e-13, n=600):
+    bias = lab.bias_program_V(-10.0, 1e-3, n)
+    cur, trig = lab.simulate_sweep(bias, v_t, 300.0, r_ion, 1e-3, rng, noise_A=noise, offset_A=offset,
+                                   relative_noise=0.01, n_spikes=spikes, spike_A=(1e-9, 1e-4))
+    return bias, cur, trig
+
+
+def test_no_false_trigger_on_100_spiky_sweeps():
+    rng = np.random.default_rng(11)
+    for k in range(100):
+        r_ion = 3e15 if k % 2 else lab.ionic_resistance_ohm((50e-6) ** 2, 1000.0, 5e-4)  # tip or 50 um pad
+        bias, cur, trig = _sweep(-50.0, rng, r_ion=r_ion, spikes=1 + k % 5, offset=rng.uniform(-1e-12, 1e-12))
+        assert not trig
+        res = detect_trigger(bias, cur, rise_decades=2.0)
+        assert res.censored and res.trigger_bias_V == pytest.approx(-10.0), k
+
+
+def test_spike_just_before_turnaround_is_not_a_trigger():
+    bias = lab.bias_program_V(-10.0, 1e-3, 300)
+    rng = np.random.default_rng(0)
+    cur = 2e-13 * rng.standard_normal(bias.size)
+    turn = int(np.argmin(bias))
+    cur[turn] = -5e-4
+    cur[turn - 1] = -5e-4
+    assert detect_trigger(bias, cur, rise_decades=2.0).censored
+
+
+def test_detects_trigger_with_offset_spikes_and_linear_sampling():
+    rng = np.random.default_rng(5)
+    for v_t in (-0.05, -0.12, -0.3, -2.0, -7.5, -9.9):
+        bias, cur, _ = _sweep(v_t, rng, spikes=3, offset=8e-13)
+        res = detect_trigger(bias, cur, rise_decades=2.0)
+        assert not res.censored and abs(res.trigger_bias_V - v_t) <= 0.02 * abs(v_t)
+    # a linear 10 mV staircase (another instrument program) and a pad with a large ionic baseline
+    down = np.arange(0, -10.0001, -0.01)
+    bias = np.r_[down, down[::-1][1:]]
+    r_pad = lab.ionic_resistance_ohm((500e-6) ** 2, 1000.0, 5e-4)
+    cur, _ = lab.simulate_sweep(bias, -0.3, 300.0, r_pad, 1e-3, rng, noise_A=1e-12, offset_A=0.0,
+                                relative_noise=0.01)
+    res = detect_trigger(bias, cur, rise_decades=2.0)
+    assert not res.censored and abs(res.trigger_bias_V + 0.3) <= 0.01
+
+
+def test_ohmic_fit():
+    v = np.r_[np.linspace(0, -1, 50), np.linspace(-1, 0, 50)]
+    i = np.where(np.arange(100) >= 10, v / 500.0, 1e-13)
+    i = np.clip(i, -1e-3, 1e-3)
+    fit = ohmic_back_scan_fit(v, i, 1e-3, baseline_A=1e-13, rise_decades=2.0)
+    assert fit.resistance_ohm == pytest.approx(500.0, rel=1e-6) and fit.r_squared == pytest.approx(1.0)
+
+
+# --- censored statistics -------------------------------------------------------------------------
+def test_km_median_without_censoring_is_the_median():
+    rng = np.random.default_rng(1)
+    t = rng.uniform(1, 2, 51)
+    assert km_median(t, np.ones(51, bool))[0] == pytest.approx(np.median(t))
+    t = np.array([1.0, 2.0, 3.0, 4.0])
+    assert km_median(t, np.ones(4, bool)) == (2.5, False)  # R survfit convention
+
+
+def test_km_median_with_censoring_and_bound():
+    # 5 sweeps: triggers at 1, 2, 3 V; two censored at 10 V -> S = 0.8, 0.6, 0.4 -> median 3
+    v = -np.array([1.0, 2.0, 3.0, 10.0, 10.0])
+    c = np.array([False, False, False, True, True])
+    m = censored_median(v, c)
+    assert m.median_V == pytest.approx(-3.0) and m.bound is None and m.n_censored == 2
+    # more than half censored: the window limit, bound lt
+    c2 = np.array([False, False, True, True, True])
+    v2 = -np.array([1.0, 2.0, 10.0, 10.0, 10.0])
+    m2 = censored_median(v2, c2, n_boot=50, seed=1)
+    assert m2.median_V == pytest.approx(-10.0) and m2.bound == "lt"
+    # dropping the censored sweeps would have given -1.5 V: the censored ones count
+    assert evaluate(-9.0, "lt", 0.0, m2.median_V, m2.bound) == "pass"
+
+
+def test_distance_bins():
+    t = pd.DataFrame({"electrode": "tip", "distance_to_gb_nm": [0, 0, 100, 100, 100],
+                      "trigger_bias_V": [-0.1, -0.2, -5, -10, -10], "censored": [False, False, False, True, True]})
+    b = distance_bins(t, [0, 50, 200])
+    assert b.n.tolist() == [2, 3] and b.median_is_bound.tolist() == [False, True]
+    assert (b.q25_V <= b.median_V).all() and (b.median_V <= b.q75_V).all()
