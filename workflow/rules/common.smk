@@ -1,5 +1,6 @@
 # Shared paths and helpers, and the one generic way to run a figure notebook (`notebook()`).
 import ast
+import os
 import json
 import shlex
 import sys

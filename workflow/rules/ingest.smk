@@ -9,13 +9,19 @@ INGEST_OUTPUTS = {
 }
 
 
+def interim_output(name):
+    """An interim output path; a name ending in a slash is a directory of per-file outputs."""
+    path = f"{INTERIM}/{name.rstrip(os.sep)}"
+    return directory(path) if name.endswith(os.sep) else path
+
+
 def ingest_rule(sheet, outputs):
     rule:
         name: f"ingest_{sheet}"
         input:
             raw_inputs(sheet),
         output:
-            [directory(f"{INTERIM}/{o[:-1]}") if o.endswith("/") else f"{INTERIM}/{o}" for o in outputs],
+            [interim_output(o) for o in outputs],
         log:
             f"{RESULTS}/logs/ingest_{sheet}.log",
         conda:
