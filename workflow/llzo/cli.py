@@ -77,6 +77,15 @@ def cmd_scorecard(a: argparse.Namespace) -> None:
         log.warning("FAIL %s: reproduced %s vs paper %s %s", r.claim_id, r.reproduced, r.relation, r.paper_value)
 
 
+def cmd_fe_solve(a: argparse.Namespace) -> None:
+    """Solve one FE ensemble member (or its HL design map) and write it as NetCDF."""
+    from llzo.fe.store import design_to_file, solve_member_to_file
+
+    fn = design_to_file if a.design else solve_member_to_file
+    ds = fn(_json_arg(a.config), a.seed, a.out)
+    log.info("fe seed %d: %s", a.seed, {k: v for k, v in ds.attrs.items() if not k.startswith("param_")})
+
+
 def cmd_report(a: argparse.Namespace) -> None:
     """Write report.html."""
     from llzo.pipeline.report import make_report
@@ -119,6 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--html", required=True)
     s.add_argument("--coverage", required=True)
     s.set_defaults(func=cmd_scorecard)
+
+    s = sub.add_parser("fe-solve", help="solve one Voronoi seed of the FE Li+ flux model (bare and HL)")
+    s.add_argument("--seed", type=int, required=True, help="Voronoi seed of this ensemble member")
+    s.add_argument("--config", required=True, help="the `fe` config section as JSON, or @file.json")
+    s.add_argument("--design", action="store_true", help="compute the HL design map instead")
+    s.add_argument("--out", required=True, help="output NetCDF file")
+    s.set_defaults(func=cmd_fe_solve)
 
     s = sub.add_parser("report", help="make report.html with snakemake --report")
     s.add_argument("--config", required=True, help="workflow config as JSON or @file")

@@ -1,2 +1,84 @@
-# Stage: FE Li+ flux ensemble and notebooks (Fig. 4, S6, S7, S15).
-# Register notebooks with notebook(...) from common.smk (issue 6).
+# Stage: FE Li+ flux in the polycrystal (Fig. 4a-g, S6, S7, S15). The model depends on the `fe`
+# config only (no raw data): one job per Voronoi seed (wildcard), an index of the members, then
+# the notebook that aggregates the ensemble and writes the claims fe_hotspot_ratio and
+# fe_hl_homogenized_um.
+_WF = str(Path(workflow.basedir, "workflow"))
+if _WF not in sys.path:
+    sys.path.insert(0, _WF)
+from llzo.fe.params import FEConfigError, fe_params  # noqa: E402
+
+FE = config["fe"]
+try:
+    fe_params(FE)  # a negative conductivity or grains larger than the domain stop here, with the key
+except FEConfigError as _exc:
+    raise WorkflowError(f"{_exc}\n(edit the `fe` section of workflow/config/config.yaml or --config fe=...)")
+FE_DIR = f"{RESULTS}/fe"
+FE_SEEDS = list(range(FE["first_seed"], FE["first_seed"] + FE["n_seeds"]))
+FE_DESIGN_SEEDS = list(range(FE["first_seed"], FE["first_seed"] + FE["design"]["n_seeds"]))
+FE_MODEL = {k: v for k, v in FE.items() if k not in ("n_seeds", "first_seed")}  # what one member depends on
+FE_MODEL_JSON = shlex.quote(json.dumps(FE_MODEL, sort_keys=True))
+
+
+rule fe_member:
+    output:
+        f"{FE_DIR}/member_seed{{seed}}.nc",
+    wildcard_constraints:
+        seed=r"\d+",
+    params:
+        fe=FE_MODEL,  # a change to any model parameter reruns the members
+        cfg=FE_MODEL_JSON,
+    log:
+        f"{RESULTS}/logs/fe/member_seed{{seed}}.log",
+    conda:
+        CONDA_ENV
+    benchmark:
+        f"{RESULTS}/benchmarks/fe_member_seed{{seed}}.tsv"
+    shell:
+        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} fe-solve --seed {{wildcards.seed}} "
+        "--config {params.cfg} --out {output}"
+
+
+rule fe_design:
+    output:
+        f"{FE_DIR}/design_seed{{seed}}.nc",
+    wildcard_constraints:
+        seed=r"\d+",
+    params:
+        fe=FE_MODEL,
+        cfg=FE_MODEL_JSON,
+    log:
+        f"{RESULTS}/logs/fe/design_seed{{seed}}.log",
+    conda:
+        CONDA_ENV
+    benchmark:
+        f"{RESULTS}/benchmarks/fe_design_seed{{seed}}.tsv"
+    shell:
+        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} fe-solve --design --seed {{wildcards.seed}} "
+        "--config {params.cfg} --out {output}"
+
+
+rule fe_index:
+    """List the ensemble members (file names, beside the index) for the notebook."""
+    input:
+        members=expand(f"{FE_DIR}/member_seed{{seed}}.nc", seed=FE_SEEDS),
+        design=expand(f"{FE_DIR}/design_seed{{seed}}.nc", seed=FE_DESIGN_SEEDS),
+    output:
+        members=f"{FE_DIR}/members.txt",
+        design=f"{FE_DIR}/design.txt",
+    log:
+        f"{RESULTS}/logs/fe/index.log",
+    conda:
+        CONDA_ENV
+    shell:
+        "(for f in {input.members}; do basename $f; done > {output.members} && "
+        "for f in {input.design}; do basename $f; done > {output.design}) 2> {log}"
+
+
+notebook(
+    "fig4_fe",
+    inputs={"members": f"{FE_DIR}/members.txt", "design": f"{FE_DIR}/design.txt"},
+    params={"homogenized_tolerance_pct": FE["homogenized_tolerance_pct"]},
+    sheets=[],
+    category="Fig. 4 FE Li+ flux",
+    tables=["fe_ensemble.csv", "fe_design_map.csv"],
+)
