@@ -21,20 +21,22 @@
 sweeps_meta_path = "../data/interim/demo/sweeps_meta.parquet"
 modulus_claims_path = "../results/demo/claims/fig3_maps.json"
 effective_modulus_GPa = 145.0
+plot_force_max_nN = 1000.0
+plot_tip_radii_nm = [10.0, 20.0, 40.0]
 figures_dir = "../results/demo/figures/eq1_contact_area"
 claims_path = "../results/demo/claims/eq1_contact_area.json"
 tables_dir = "../results/demo/tables"
 provenance = {}
 
 # %%
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
 from llzo.analysis.contact import hertz_contact_area_m2, tip_contact_table
-from llzo.claims import Claim, write_claims
+from llzo.claims import Claim, claim_value, write_claims
 from llzo.figures import save_figure, use_style
 
 use_style()
@@ -45,13 +47,10 @@ meta = pd.read_parquet(sweeps_meta_path)
 # configured value.
 
 # %%
-E_source = "config effective_modulus_GPa"
-E_GPa = effective_modulus_GPa
-if modulus_claims_path and Path(modulus_claims_path).is_file():
-    maps_claims = {c["claim_id"]: c for c in json.loads(Path(modulus_claims_path).read_text())["claims"]}
-    if maps_claims.get("modulus_gi_GPa", {}).get("reproduced") is not None:
-        E_GPa = maps_claims["modulus_gi_GPa"]["reproduced"]
-        E_source = "median grain-interior DMT modulus of the maps"
+E_GPa = claim_value(modulus_claims_path, "modulus_gi_GPa")
+E_source = "median grain-interior DMT modulus of the maps"
+if E_GPa is None:
+    E_GPa, E_source = effective_modulus_GPa, "config effective_modulus_GPa (no modulus maps)"
 print(f"E* = {E_GPa:.1f} GPa ({E_source})")
 
 table = tip_contact_table(meta, E_GPa)
@@ -64,17 +63,14 @@ j_A_cm2 = float(np.median(table["compliance_A"])) / (A_nm2 * 1e-14)
 print(f"median r = {r_nm:.1f} nm, P = {P_nN:.0f} nN -> A = {A_nm2:.1f} nm2, j(compliance) = {j_A_cm2:.3g} A cm-2")
 
 # %%
-P = np.linspace(10, 1000, 200)
+P = np.linspace(10, plot_force_max_nN, 200)
 fig, ax = plt.subplots()
-for r in sorted({10.0, 20.0, 40.0, r_nm}):
+for r in sorted({*plot_tip_radii_nm, r_nm}):
     ax.plot(P, hertz_contact_area_m2(r * 1e-9, P * 1e-9, E_GPa * 1e9) * 1e18, label=f"r = {r:g} nm")
 ax.plot([P_nN], [A_nm2], "o", color="k", label="this dataset")
 ax.set_xlabel("Tip force P (nN)")
 ax.set_ylabel("Contact area A (nm$^2$)")
 ax.set_title(f"Eq. 1, E* = {E_GPa:.0f} GPa")
-ax2 = ax.twinx()
-ax2.set_ylim(np.array(ax.get_ylim()))
-ax2.set_yticks([])
 ax.legend()
 save_figure(fig, "Eq1", figures_dir, provenance)
 

@@ -22,7 +22,7 @@
 # %% tags=["parameters"]
 sweeps_meta_path = "../data/interim/demo/sweeps_meta.parquet"
 sweeps_path = "../data/interim/demo/sweeps.parquet"
-modulus_claims_path = "../results/demo/claims/fig3_maps.json"
+contact_area_path = "../results/demo/tables/contact_area.csv"
 trigger_rise_decades = 2.0
 baseline_window_samples = 15
 min_baseline_samples = 5
@@ -30,14 +30,12 @@ min_persist_samples = 3
 bootstrap_n = 1000
 bootstrap_seed = 4
 distance_bin_edges_nm = [0, 25, 75, 150, 350, 750, 1250, 1750, 2250]
-effective_modulus_GPa = 145.0
 figures_dir = "../results/demo/figures/fig2_trigger"
 claims_path = "../results/demo/claims/fig2_trigger.json"
 tables_dir = "../results/demo/tables"
 provenance = {}
 
 # %%
-import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -47,8 +45,8 @@ import pandas as pd
 from llzo.analysis.survival import km_curve, ratio_with_ci
 from llzo.analysis.trigger import (
     analyse_sweeps,
-    contact_area_cm2,
     distance_bins,
+    electrode_area_cm2,
     site_medians,
     typical_sweep,
 )
@@ -65,22 +63,15 @@ print(f"{len(table)} trigger sweeps ({(table.electrode == 'tip').sum()} tip, {(t
 
 # %% [markdown]
 # Current density at the trigger: the electrode area is the Eq. 1 Hertz contact area for tips
-# (E* = the dataset's median grain-interior DMT modulus when it has modulus maps, else the
-# configured value) and side^2 for pads.
+# (the table of the Eq. 1 notebook) and side^2 for pads.
 
 # %%
-E_GPa, E_source = effective_modulus_GPa, "config effective_modulus_GPa"
-if modulus_claims_path and Path(modulus_claims_path).is_file():
-    mc = {c["claim_id"]: c for c in json.loads(Path(modulus_claims_path).read_text())["claims"]}
-    if mc.get("modulus_gi_GPa", {}).get("reproduced") is not None:
-        E_GPa, E_source = mc["modulus_gi_GPa"]["reproduced"], "median grain-interior DMT modulus"
-area = contact_area_cm2(table, E_GPa)
+area = electrode_area_cm2(table, pd.read_csv(contact_area_path))
 table["electrode_area_cm2"] = area
 table["j_baseline_A_cm2"] = table["baseline_current_A"] / area
 table["j_trigger_A_cm2"] = table["trigger_current_A"].abs() / area
 Path(tables_dir).mkdir(parents=True, exist_ok=True)
 table.to_csv(Path(tables_dir) / "trigger_sweeps.csv", index=False, float_format="%.6g", lineterminator="\n")
-print(f"E* = {E_GPa:.1f} GPa ({E_source})")
 print(table.groupby(["electrode", "site"])[["j_trigger_A_cm2", "filament_resistance_ohm", "ohmic_r_squared"]]
       .median().to_string(float_format="%.4g"))
 

@@ -108,7 +108,9 @@ def test_eq1_parameter_reruns_only_eq1(runs):
     tree = runs[1]
     cfg = tree / "workflow/config/config.yaml"
     text = cfg.read_text()
-    cfg.write_text(text.replace("effective_modulus_GPa: 145.0", "effective_modulus_GPa: 150.0"))
+    edited = text.replace("plot_force_max_nN: 1000.0", "plot_force_max_nN: 800.0")
+    assert edited != text
+    cfg.write_text(edited)
     try:
         res = smk(tree, "-n")
     finally:

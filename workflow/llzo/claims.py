@@ -69,6 +69,29 @@ def read_claims(path: str | Path) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+def claim_value(path: str | Path | None, claim_id: str) -> float | None:
+    """Return the reproduced value of one claim from another notebook's claims JSON.
+
+    Parameters
+    ----------
+    path
+        Claims JSON (``None`` or a missing file: the value is not available).
+    claim_id
+        The claim to look up.
+
+    Returns
+    -------
+    float or None
+        The value, or ``None`` when the file or the claim is absent or has no value.
+    """
+    if not path or not Path(path).is_file():
+        return None
+    for c in read_claims(path).get("claims", []):
+        if c["claim_id"] == claim_id and c.get("reproduced") is not None:
+            return float(c["reproduced"])
+    return None
+
+
 def evaluate(
     paper_value: float,
     relation: str,

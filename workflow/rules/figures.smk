@@ -5,7 +5,10 @@ notebook(
     "eq1_contact_area",
     inputs={"sweeps_meta": f"{INTERIM}/sweeps_meta.parquet"},
     optional_inputs={"modulus_claims": f"{RESULTS}/claims/fig3_maps.json"},
-    params={"effective_modulus_GPa": config["analysis"]["contact"]["effective_modulus_GPa"]},
+    params={
+        k: config["analysis"]["contact"][k]
+        for k in ("effective_modulus_GPa", "plot_force_max_nN", "plot_tip_radii_nm")
+    },
     sheets=["sweeps"],
     category="Eq. 1 contact area",
     tables=["contact_area.csv"],

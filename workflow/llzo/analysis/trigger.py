@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from llzo.analysis.contact import hertz_contact_area_m2
 from llzo.analysis.survival import CensoredMedian, censored_median
 
 #: MAD -> standard deviation of a normal distribution.
@@ -281,27 +280,28 @@ def analyse_sweeps(
     return pd.DataFrame(out)
 
 
-def contact_area_cm2(table: pd.DataFrame, modulus_GPa: float) -> np.ndarray:
-    """Electrode area of each row: Eq. 1 Hertz area for tips, side^2 for pads (cm2).
+def electrode_area_cm2(table: pd.DataFrame, contact: pd.DataFrame) -> np.ndarray:
+    """Electrode area of each row: the Eq. 1 Hertz area for tips, side^2 for pads (cm2).
 
     Parameters
     ----------
     table
-        Rows with ``electrode``, ``tip_radius_nm``, ``tip_force_nN``, ``pad_side_um``.
-    modulus_GPa
-        Effective modulus E* for Eq. 1 (GPa).
+        Rows with ``sweep_id``, ``electrode`` and ``pad_side_um``.
+    contact
+        The Eq. 1 table (``results/<dataset>/tables/contact_area.csv``, from
+        :func:`llzo.analysis.contact.tip_contact_table`) with ``sweep_id`` and ``contact_area_nm2``
+        for every tip row.
 
     Returns
     -------
     numpy.ndarray
-        Area in cm2.
+        Area in cm2 (NaN for a tip row missing from ``contact``).
     """
-    tip = (table["electrode"] == "tip").to_numpy()
     area = np.full(len(table), np.nan)
+    tip = (table["electrode"] == "tip").to_numpy()
     if tip.any():
-        area[tip] = np.atleast_1d(hertz_contact_area_m2(table["tip_radius_nm"].to_numpy()[tip] * 1e-9,
-                                                        table["tip_force_nN"].to_numpy()[tip] * 1e-9,
-                                                        modulus_GPa * 1e9)) * 1e4
+        by_id = contact.set_index("sweep_id")["contact_area_nm2"]
+        area[tip] = table.loc[tip, "sweep_id"].map(by_id).to_numpy(dtype=float) * 1e-14
     pad = (table["electrode"] == "pad").to_numpy()
     area[pad] = (table["pad_side_um"].to_numpy()[pad] * 1e-4) ** 2
     return area
