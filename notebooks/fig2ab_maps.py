@@ -36,6 +36,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import xarray as xr
+
 from llzo.analysis import maps as am
 from llzo.claims import write_claims
 from llzo.figures import save_figure, use_style

@@ -45,6 +45,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import xarray as xr
+
 from llzo.analysis import maps as am
 from llzo.claims import Claim, write_claims
 from llzo.figures import PAPER_UNITS, save_figure, use_style

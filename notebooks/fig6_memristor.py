@@ -39,6 +39,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
 from llzo.analysis.memristor import (
     MemristorParams,
     device_summary,

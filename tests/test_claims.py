@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from llzo.claims import Claim, evaluate, read_claims, write_claims
 
 

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+
 from llzo.analysis import maps as am
 from llzo.lab import maps as lab
 from llzo.lab.demo import domain_rng

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+
 from llzo.analysis.memristor import (
     CYCLE_COLUMNS,
     MemristorParams,

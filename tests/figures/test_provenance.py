@@ -8,9 +8,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from llzo.figures import save_figure, use_style
 from PIL import Image
 from pypdf import PdfReader
+
+from llzo.figures import save_figure, use_style
 
 
 def _fig():

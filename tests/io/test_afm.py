@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from llzo.io.afm import canonical_channels, read_afm, read_mask
 from llzo.io.errors import RawDataError
 

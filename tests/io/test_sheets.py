@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from llzo.io.errors import RawDataError, SheetError, UnsafePathError
 from llzo.io.sheets import read_sheet
 

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+
 from llzo.io.afm import canonical_channels, read_afm
 from llzo.lab import maps as lab
 from llzo.lab.demo import domain_rng

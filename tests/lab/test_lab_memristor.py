@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from llzo.io.sheets import read_sheet
 from llzo.io.sweeps import read_sweep_csv
 from llzo.lab import memristor

@@ -6,6 +6,7 @@ import json
 
 import nbformat
 import pytest
+
 from llzo.pipeline.notebook import run_notebook
 
 GOOD = '''# %% [markdown]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+
 from llzo.pipeline.scorecard import build_scorecard, coverage, write_scorecard
 
 REPO = Path(__file__).resolve().parents[2]

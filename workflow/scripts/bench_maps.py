@@ -12,9 +12,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from scipy import ndimage as ndi
+
 from llzo.analysis import maps as am
 from llzo.lab.maps import height_map, voronoi_distance_m
-from scipy import ndimage as ndi
 
 N, DX = 2048, 2e-9
 SURF = {"groove_depth_nm": 4.0, "groove_width_nm": 12.0, "grain_height_sd_nm": 0.8, "tilt_max": 0.01,

@@ -7,9 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
 import pandas as pd
+import yaml
 
 from llzo.pipeline.atomic import atomic_path, write_text
 
