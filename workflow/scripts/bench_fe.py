@@ -2,7 +2,12 @@
 
 Goals (on the project's 2-core CI machine):
 1. at >= 1e6 unknowns the AMG solve (PyAMG Ruge-Stuben preconditioned CG) is >= 10x faster than
-   SciPy's direct solver (spsolve, SuperLU) and takes < 10 s (assembly + AMG set-up + solve);
+   SciPy's direct solver (spsolve, SuperLU) and takes < 10 s (assembly + AMG set-up + solve).
+   Both solvers run on the same matrix in one child process, 3 times each, and the minimum CPU
+   time counts. The goal is judged on AMG set-up + CG solve against spsolve (factorisation +
+   triangular solves): every matrix of the pipeline (seed x case x HL design) is solved once, so
+   the hierarchy set-up cannot be amortised. The CG solve alone (set-up reused, as it would be
+   for several right-hand sides) is printed beside it for information;
 2. 4x the unknowns costs <= 5x the solver time (AMG set-up + CG; exponent of t ~ N^p, goal
    p <= log 5 / log 4 = 1.16); the whole build + solve is printed beside it;
 3. peak memory of a whole 4e6-unknown solve < 4 GiB (ru_maxrss of a fresh child process).
@@ -33,22 +38,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 GIB = 2**30
 
 
-def child(n_side: int, method: str) -> dict:
-    """Build and solve a Voronoi polycrystal of n_side x n_side cells; report times and peak memory."""
+def _problem(n_side: int):
     from llzo.fe.assembly import assemble, sigma_field
     from llzo.fe.geometry import make_microstructure
     from llzo.fe.params import FEParams
-    from llzo.fe.postprocess import currents
-    from llzo.fe.solve import solve_amg, solve_direct
 
     um = 1e-6
     side_um = 100.0
     p = FEParams(width_m=side_um * um, llzo_thickness_m=side_um * um, grain_size_m=10 * um, lloyd_iterations=0,
                  gb_thickness_m=5e-9, sigma_grain_S_m=0.1, sigma_gb_S_m=1e-6, sigma_hl_S_m=0.01, hl_thickness_m=0.0,
                  bias_high_V=0.1, bias_low_V=0.0, cell_m=side_um / n_side * um)
-    c0, t0 = time.process_time(), time.perf_counter()
     m = make_microstructure(p, seed=1, with_hl=False)
-    s = assemble(m, sigma_field(m, p.sigma_grain_S_m, p.sigma_hl_S_m), p.gb_area_resistance_ohm_m2, 0.1, 0.0)
+    return assemble(m, sigma_field(m, p.sigma_grain_S_m, p.sigma_hl_S_m), p.gb_area_resistance_ohm_m2, 0.1, 0.0)
+
+
+def child(n_side: int, method: str) -> dict:
+    """Build and solve a Voronoi polycrystal of n_side x n_side cells; report times and peak memory."""
+    from llzo.fe.postprocess import currents
+    from llzo.fe.solve import solve_amg, solve_direct
+
+    c0, t0 = time.process_time(), time.perf_counter()
+    s = _problem(n_side)
     c1, t1 = time.process_time(), time.perf_counter()
     sol = solve_amg(s.A, s.b) if method == "amg" else solve_direct(s.A, s.b)
     c2, t2 = time.process_time(), time.perf_counter()
@@ -58,12 +68,36 @@ def child(n_side: int, method: str) -> dict:
         "solve_s": sol.solve_s, "solver_s": t2 - t1, "total_s": t2 - t0,
         "solver_cpu_s": c2 - c1, "total_cpu_s": c2 - c0, "iterations": sol.iterations,
         "relative_residual": sol.relative_residual, "current_A_m": cur.total_out_A_m,
+        "conservation": abs(cur.total_in_A_m - cur.total_out_A_m) / abs(cur.total_out_A_m),
         "peak_rss_GiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / GIB,
     }
 
 
+def child_compare(n_side: int, repeats: int) -> dict:
+    """AMG and spsolve on the same matrix in this process, ``repeats`` times each: minimum times."""
+    from llzo.fe.postprocess import currents
+    from llzo.fe.solve import solve_amg, solve_direct
+
+    s = _problem(n_side)
+    out: dict = {"unknowns": int(s.A.shape[0])}
+    for name, fn in (("amg", solve_amg), ("direct", solve_direct)):
+        sols = [fn(s.A, s.b) for _ in range(repeats)]
+        cur = currents(s, sols[-1].phi_V)
+        out[name] = {
+            "setup_cpu_s": min(x.setup_cpu_s for x in sols), "solve_cpu_s": min(x.solve_cpu_s for x in sols),
+            "total_cpu_s": min(x.setup_cpu_s + x.solve_cpu_s for x in sols),
+            "setup_s": min(x.setup_s for x in sols), "solve_s": min(x.solve_s for x in sols),
+            "total_s": min(x.setup_s + x.solve_s for x in sols), "iterations": sols[-1].iterations,
+            "relative_residual": sols[-1].relative_residual, "current_A_m": cur.total_out_A_m,
+            "conservation": abs(cur.total_in_A_m - cur.total_out_A_m) / abs(cur.total_out_A_m),
+        }
+    return out
+
+
 def run(n_side: int, method: str, timeout_s: float) -> dict:
     cmd = [sys.executable, __file__, "--child", str(n_side), method]
+    if method.startswith("compare"):
+        cmd = [sys.executable, __file__, "--compare", str(n_side), method.removeprefix("compare")]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -72,11 +106,16 @@ def run(n_side: int, method: str, timeout_s: float) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--child", nargs=2, metavar=("N_SIDE", "METHOD"), help=argparse.SUPPRESS)
+    ap.add_argument("--compare", nargs=2, metavar=("N_SIDE", "REPEATS"), help=argparse.SUPPRESS)
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each solver for goal 1 (minimum counts)")
     ap.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
     ap.add_argument("--no-direct", action="store_true", help="skip the (slow) direct reference")
     a = ap.parse_args()
     if a.child:
         print(json.dumps(child(int(a.child[0]), a.child[1])))
+        return 0
+    if a.compare:
+        print(json.dumps(child_compare(int(a.compare[0]), int(a.compare[1]))))
         return 0
 
     n1, n4 = (250, 500) if a.quick else (1000, 2000)  # 1e6 and 4e6 unknowns
@@ -89,16 +128,22 @@ def main() -> int:
           f"peak {amg1['peak_rss_GiB']:.2f} GiB")
     ok = True
     if not a.no_direct:
-        dir1 = run(n1, "direct", 3600)
-        speedup = dir1["solver_cpu_s"] / amg1["solver_cpu_s"]
-        speedup_wall = dir1["solver_s"] / amg1["solver_s"]
-        agree = abs(dir1["current_A_m"] / amg1["current_A_m"] - 1)
-        print(f"direct N={dir1['unknowns']:>9,d}: solve wall {dir1['solver_s']:.2f} s, "
-              f"CPU {dir1['solver_cpu_s']:.2f} s, peak {dir1['peak_rss_GiB']:.2f} GiB; "
-              f"total current agrees to {agree:.1e}")
-        print(f"[goal 1] AMG speed-up over spsolve at {amg1['unknowns']:,d} unknowns: {speedup:.1f}x CPU "
-              f"({speedup_wall:.1f}x wall) (goal >= 10x) "
+        cmp_ = run(n1, f"compare{a.repeats}", 3600)
+        am, di = cmp_["amg"], cmp_["direct"]
+        agree = abs(di["current_A_m"] / am["current_A_m"] - 1)
+        print(f"same process, min of {a.repeats} runs, N={cmp_['unknowns']:,d}:")
+        print(f"  AMG-RS-CG: CPU set-up {am['setup_cpu_s']:.2f} s + solve {am['solve_cpu_s']:.2f} s "
+              f"= {am['total_cpu_s']:.2f} s (wall {am['setup_s']:.2f} + {am['solve_s']:.2f} = {am['total_s']:.2f} s); "
+              f"{am['iterations']} CG its, res {am['relative_residual']:.1e}, in/out {am['conservation']:.1e}")
+        print(f"  spsolve:   CPU {di['total_cpu_s']:.2f} s (wall {di['total_s']:.2f} s); "
+              f"in/out {di['conservation']:.1e}; total currents agree to {agree:.1e}")
+        speedup = di["total_cpu_s"] / am["total_cpu_s"]
+        speedup_wall = di["total_s"] / am["total_s"]
+        speedup_solve = di["total_cpu_s"] / am["solve_cpu_s"]
+        print(f"[goal 1] AMG (set-up + solve) speed-up over spsolve at {cmp_['unknowns']:,d} unknowns: "
+              f"{speedup:.1f}x CPU ({speedup_wall:.1f}x wall) (goal >= 10x) "
               f"-> {'PASS' if speedup >= 10 else 'FAIL'}")
+        print(f"         information: CG solve alone (hierarchy reused) {speedup_solve:.1f}x CPU")
         ok &= speedup >= 10
     print(f"[goal 1] AMG whole solve (build + set-up + solve): {amg1['total_cpu_s']:.2f} s CPU "
           f"({amg1['total_s']:.2f} s wall) (goal < 10 s) -> {'PASS' if amg1['total_cpu_s'] < 10 else 'FAIL'}")
