@@ -104,6 +104,36 @@ def test_two_cold_runs_are_byte_identical(runs):
     assert not differ, f"differ between two cold runs: {differ}"
 
 
+def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    chunks, pos = [], 8
+    while pos + 8 <= len(data):
+        n = int.from_bytes(data[pos: pos + 4], "big")
+        chunks.append((data[pos + 4: pos + 8], data[pos + 8: pos + 8 + n]))
+        pos += 12 + n
+    return chunks
+
+
+def test_figure_and_notebook_metadata_are_stable(runs):
+    """Why the byte identity holds: provenance in the figures, no clock times, no absolute paths."""
+    for tree in runs:
+        where = str(tree).encode()
+        pngs = sorted((tree / "results/demo/figures").rglob("*.png"))
+        assert pngs
+        for png in pngs:
+            chunks = _png_chunks(png.read_bytes())
+            assert b"tIME" not in {k for k, _ in chunks}, png
+            text = b"".join(v for k, v in chunks if k in (b"tEXt", b"iTXt", b"zTXt"))
+            assert b"raw_sha256" in text and where not in text, png
+        for pdf in sorted((tree / "results/demo/figures").rglob("*.pdf")):
+            data = pdf.read_bytes()
+            assert b"/CreationDate" not in data and b"/ModDate" not in data and where not in data, pdf
+            assert b"raw_sha256" in data, pdf
+        for nb in sorted((tree / "results/demo/notebooks").glob("*.ipynb")):
+            text = nb.read_text(encoding="utf-8")
+            for stamp in ('"start_time"', '"end_time"', '"duration"', str(tree)):
+                assert stamp not in text, (nb, stamp)
+
+
 def test_eq1_parameter_reruns_only_eq1(runs):
     tree = runs[1]
     cfg = tree / "workflow/config/config.yaml"

@@ -41,6 +41,61 @@ if not SHEETS:
     raise WorkflowError(f"dataset {DATASET!r}: {RAW}/ holds none of sweeps.tsv, maps.tsv, echem.tsv (see data/README.md)")
 
 
+# --- raw data are immutable: check the ingest manifests (SHA-256 per raw file) at every run ------
+def _sha256(path):
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:  # read-only
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_raw_manifests():
+    """Report raw files that changed under finished results, and make their ingest rerun.
+
+    For each existing ``manifest_<sheet>.tsv`` the listed raw files are stat'ed; only a file whose
+    size differs or whose mtime is newer than the manifest is hashed, so that an unchanged tree
+    costs no hashing. A changed or missing file is named on stderr and the manifest's mtime is set
+    to 1 s after the epoch (not 0: Snakemake skips its mtime check for an output time of 0), so that
+    Snakemake sees the ingest output as older than its input and reruns the ingest and everything
+    downstream.
+    """
+    if not workflow.is_main_process:  # jobs re-parse the Snakefile: the main process has checked
+        return
+    for sheet in sorted(SHEETS):
+        manifest = Path(INTERIM, f"manifest_{sheet}.tsv")
+        if not manifest.is_file():
+            continue
+        made = manifest.stat().st_mtime
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+        cols = lines[0].split("\t") if lines else []
+        if not {"path", "bytes", "sha256"} <= set(cols):
+            continue
+        changed = []
+        for line in lines[1:]:
+            rec = dict(zip(cols, line.split("\t")))
+            raw = Path(RAW, rec["path"])
+            try:
+                st = raw.stat()
+            except FileNotFoundError:
+                changed.append(f"{raw} (deleted)")
+                continue
+            if st.st_size != int(rec["bytes"]):
+                changed.append(f"{raw} (size {rec['bytes']} -> {st.st_size} bytes)")
+            elif st.st_mtime > made and _sha256(raw) != rec["sha256"]:
+                changed.append(f"{raw} (content changed, same size)")
+        if changed:
+            print(f"llzo: raw data changed since ingest (SHA-256 differs from {manifest}); raw files must not "
+                  f"be edited in place. Rerunning ingest_{sheet} and everything that depends on it:\n  "
+                  + "\n  ".join(changed), file=sys.stderr)
+            os.utime(manifest, (1, 1))
+
+
+check_raw_manifests()
+
+
 def raw_inputs(sheet):
     """Inputs of an ingest rule: the demo folder (made by the lab) or every file of the user's folder."""
     if IS_DEMO:

@@ -35,7 +35,51 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return [{k: v for k, v in rec.items() if not pd.isna(v)} for rec in df.to_dict("records")]
 
 
-def _locate_error(df: pd.DataFrame, schema: dict, path: Path) -> SheetError:
+def _unit_hint(column: str | None, header: list[str]) -> str:
+    """`` (found 'x_mA': wrong unit? ...)`` when the header has ``column`` with another unit suffix."""
+    if not column or "_" not in column:
+        return ""
+    stem = column.rsplit("_", 1)[0]
+    near = [h for h in header if h != column and "_" in str(h) and str(h).rsplit("_", 1)[0] == stem]
+    if not near:
+        return ""
+    return f" (found {near[0]!r}: wrong unit? the contract wants {column!r}; convert the values and rename it)"
+
+
+def _field_counts(text: str, n_header: int, path: Path) -> dict[int, int]:
+    """Return the data rows with fewer fields than the header ({row: n}); raise for a row with more."""
+    short = {}
+    for k, line in enumerate(text.splitlines()[1:], start=1):
+        if not line.strip():
+            continue
+        n = line.count("\t") + 1
+        if n > n_header:
+            raise SheetError(f"{n} tab-separated fields where the header has {n_header} (a tab inside a value?)",
+                             path, row=k, line=k + 1)
+        if n < n_header:
+            short[k] = n
+    return short
+
+
+def _numeric_columns(schema: dict) -> list[str]:
+    return [k for k, v in schema.get("properties", {}).items() if v.get("type") in ("number", "integer")]
+
+
+def _coerce_numbers(df: pd.DataFrame, schema: dict, path: Path) -> None:
+    """Convert number columns read as text; the first cell that is not a number is reported (row, column)."""
+    for col in _numeric_columns(schema):
+        if col not in df.columns or pd.api.types.is_numeric_dtype(df[col]):
+            continue
+        num = pd.to_numeric(df[col], errors="coerce")
+        bad = num.isna() & df[col].notna()
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0]) + 1
+            raise SheetError(f"invalid value {df[col].iloc[i - 1]!r}: not a number", path, row=i, line=i + 1,
+                             column=col)
+        df[col] = num
+
+
+def _locate_error(df: pd.DataFrame, schema: dict, path: Path, short_rows: dict[int, int]) -> SheetError:
     validator = jsonschema.Draft202012Validator(schema)
     for i, rec in enumerate(_records(df), start=1):
         errors = sorted(validator.iter_errors(rec), key=lambda e: list(e.path))
@@ -44,7 +88,9 @@ def _locate_error(df: pd.DataFrame, schema: dict, path: Path) -> SheetError:
             column = str(err.path[0]) if err.path else None
             if column is None and err.validator == "required":
                 column = err.message.split("'")[1] if "'" in err.message else None
-                msg = f"required column {column!r} is empty or missing"
+                msg = f"required column {column!r} is empty or missing" + _unit_hint(column, list(df.columns))
+                if i in short_rows:
+                    msg += f" (the row has only {short_rows[i]} of {len(df.columns)} tab-separated fields: cut off?)"
             else:
                 value = rec.get(column) if column else None
                 msg = f"invalid value {value!r}: {err.message}"
@@ -95,10 +141,12 @@ def read_sheet(dataset_dir: str | Path, name: str, *, check_files: bool = True) 
     header = text.splitlines()[0].split("\t")
     missing = [c for c in schema.get("required", []) if c not in header]
     if missing:
+        hint = _unit_hint(missing[0], header) or " (tab-separated?)"
         raise SheetError(
-            f"header lacks required column(s) {missing}; found {header} (tab-separated?)",
+            f"header lacks required column(s) {missing}; found {header}{hint}",
             path, line=1, column=missing[0],
         )
+    short_rows = _field_counts(text, len(header), path)
     strings = {c: str for c in _string_columns(schema) if c in header}
     try:
         df = pd.read_csv(path, sep="\t", dtype=strings, encoding="utf-8-sig", keep_default_na=True)
@@ -106,10 +154,11 @@ def read_sheet(dataset_dir: str | Path, name: str, *, check_files: bool = True) 
         raise SheetError(f"cannot parse as TSV: {exc}", path) from None
     if df.empty:
         raise SheetError("no data rows below the header", path, line=2)
+    _coerce_numbers(df, schema, path)
     try:
         validate(df, str(SCHEMA_DIR / f"{name}.schema.yaml"))
     except WorkflowError:
-        raise _locate_error(df, schema, path) from None
+        raise _locate_error(df, schema, path, short_rows) from None
     idcol = SHEETS[name]
     dup = df[idcol].duplicated(keep="first")
     if dup.any():

@@ -137,6 +137,9 @@ def run_notebook(
         shutil.rmtree(figures_dir)
     failed = ipynb.with_suffix(".failed.ipynb")
     failed.unlink(missing_ok=True)
+    for out in (ipynb, ipynb.with_suffix(".src.ipynb"), html, claims):  # temporaries left by a killed run
+        for stale in out.parent.glob(f".{out.name}.*.tmp*"):
+            stale.unlink(missing_ok=True)
 
     src = jupytext.read(notebook)
     src.metadata["kernelspec"] = {"name": kernel, "display_name": "llzo (project)", "language": "python"}
