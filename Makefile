@@ -14,7 +14,7 @@ STAMP := $(VENV)/.llzo-env-stamp
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env figures test lint bench why clean
+.PHONY: help env figures test lint bench why clean fuzz-long
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/:\t/'
@@ -41,6 +41,15 @@ lint: env  ## ruff, import-linter, snakemake --lint
 	$(BIN)/ruff check workflow tests notebooks
 	$(BIN)/lint-imports
 	$(BIN)/snakemake --lint
+
+fuzz-long: env  ## property-based reader tests, 20,000 examples per reader (~20 min)
+	LLZO_FUZZ_EXAMPLES=20000 $(BIN)/pytest tests/test_fuzz_readers.py -q -p no:logging
+
+bench: env  ## performance benchmarks (each prints its ratio against the reference, same run)
+	$(BIN)/python workflow/scripts/bench_maps.py
+	$(BIN)/python workflow/scripts/bench_mpt.py
+	$(BIN)/python workflow/scripts/bench_fe.py
+	$(BIN)/python workflow/scripts/bench_trigger.py
 
 why: env  ## what would rerun and why (dry run with reasons)
 	$(BIN)/snakemake --dry-run --cores 1 2>&1 | grep -E "^(rule|localrule|    reason)" || echo "nothing to do"
