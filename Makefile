@@ -14,7 +14,7 @@ STAMP := $(VENV)/.llzo-env-stamp
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env figures test lint bench why clean fuzz-long
+.PHONY: help env figures test lint bench why clean fuzz-long test-slurm
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/:\t/'
@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 env: $(STAMP)  ## create/update the pinned environment in .venv (uv.lock) and the Jupyter kernel `llzo`
 
 figures: env  ## run the whole workflow on the demo dataset -> results/demo/report.html, claims.csv
-	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES)
 	@echo "open results/$${DATASET:-demo}/report.html; scorecard: results/$${DATASET:-demo}/claims.csv"
 
 test: env  ## the whole test suite (unit, readers, architecture, lint, end-to-end)
@@ -41,6 +41,9 @@ lint: env  ## ruff, import-linter, snakemake --lint
 	$(BIN)/ruff check workflow tests notebooks
 	$(BIN)/lint-imports
 	$(BIN)/snakemake --lint
+
+test-slurm: env  ## (root, Debian) demo DAG locally and on a one-node Slurm cluster started here: identical claims.csv, timings
+	$(BIN)/pytest -m slurm tests/slurm -s -q -p no:cacheprovider
 
 fuzz-long: env  ## property-based reader tests, 20,000 examples per reader (~20 min)
 	LLZO_FUZZ_EXAMPLES=20000 $(BIN)/pytest tests/test_fuzz_readers.py -q -p no:logging

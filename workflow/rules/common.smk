@@ -231,6 +231,10 @@ def notebook(name, *, inputs, params, sheets, category, tables=(), optional_inpu
         params:
             nb=params,  # the config values: a change here reruns this notebook only
             spec=nb_spec,
+        threads: 1
+        resources:
+            mem_mb=1000,  # measured peak RSS <= 500 MB (benchmarks/notebook_*.tsv)
+            runtime=10,  # minutes; measured 5-80 s
         log:
             f"{RESULTS}/logs/notebooks/{name}.log",
         conda:

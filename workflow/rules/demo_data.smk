@@ -9,6 +9,10 @@ rule demo_data:
         lab=config["lab"],  # a change to any lab parameter regenerates the demo
         seed=config["seed"],
         cfg=lambda wc: shlex.quote(json.dumps(config["lab"], sort_keys=True)),
+    threads: 1
+    resources:
+        mem_mb=500,  # measured peak RSS ~125 MB
+        runtime=5,
     log:
         "results/demo/logs/demo_data.log",
     conda:

@@ -22,6 +22,10 @@ def ingest_rule(sheet, outputs):
             raw_inputs(sheet),
         output:
             [interim_output(o) for o in outputs],
+        threads: 1
+        resources:
+            mem_mb=500,  # measured peak RSS <= 200 MB
+            runtime=5,
         log:
             f"{RESULTS}/logs/ingest_{sheet}.log",
         conda:

@@ -10,8 +10,14 @@ rule scorecard:
         csv=report(f"{RESULTS}/claims.csv", caption="../report/scorecard.rst", category="Scorecard"),
         html=report(f"{RESULTS}/scorecard.html", caption="../report/scorecard.rst", category="Scorecard"),
         coverage=report(f"{RESULTS}/coverage.csv", caption="../report/coverage.rst", category="Scorecard"),
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
     log:
         f"{RESULTS}/logs/scorecard.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/scorecard.tsv"
     conda:
         CONDA_ENV
     params:
@@ -30,8 +36,14 @@ rule report:
         intro=REPORT_INTRO,
     params:
         cfg=lambda wc: shlex.quote(json.dumps(config, sort_keys=True)),
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     log:
         f"{RESULTS}/logs/report.log",
+    benchmark:
+        f"{RESULTS}/benchmarks/report.tsv"
     conda:
         CONDA_ENV
     shell:
