@@ -25,12 +25,7 @@ from llzo.io.sweeps import read_sweep_csv
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 
 #: Cases whose reader still raises the wrong thing: case -> "needs fix in <file>: ..." (strict xfail).
-KNOWN_BAD: dict[str, str] = {
-    "gwy/truncated_in_component.gwy": "needs fix in workflow/llzo/io/afm.py: gwyfile.load loops forever on this "
-    "truncated file (a component of size 0); check the GWYP structure before calling gwyfile",
-    "gwy/spm_truncated.spm": "needs fix in workflow/llzo/io/afm.py: pySPM.Bruker loops forever on a NanoScope "
-    "header without '\\*File list end' (check for it before calling pySPM and raise RawDataError)",
-}
+KNOWN_BAD: dict[str, str] = {}
 #: Seconds a reader may take on one corpus file (a hang is a bug too).
 DEADLINE_S = 10
 

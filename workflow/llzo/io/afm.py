@@ -21,6 +21,7 @@ top of the image as the instrument displays it) and ``attrs``: ``units`` (SI), `
 from __future__ import annotations
 
 import re
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -84,15 +85,118 @@ def _make(data: np.ndarray, dx_m: float, dy_m: float, units: str, title: str, fi
 
 
 # --- Gwyddion ---------------------------------------------------------------------------------
+#: Byte size of the fixed-size GWY component types; arrays (upper case) hold a uint32 count first.
+_GWY_SCALAR = {"b": 1, "c": 1, "i": 4, "q": 8, "d": 8}
+_GWY_ITEM = {"C": 1, "I": 4, "Q": 8, "D": 8}
+#: Deepest object nesting accepted (Gwyddion files nest 3-4 levels).
+_GWY_MAX_DEPTH = 64
+
+
+class _GwyBad(Exception):
+    """Structural defect found by the GWY pre-scan (message says where)."""
+
+
+def _gwy_cstring_end(buf: bytes, pos: int, end: int, what: str) -> int:
+    """Return the index just past the NUL ending the string at ``pos`` (which must lie before ``end``)."""
+    nul = buf.find(b"\0", pos, end)
+    if nul < 0:
+        raise _GwyBad(f"{what} at byte {pos} has no terminating NUL within its enclosing object")
+    return nul + 1
+
+
+def _gwy_uint32(buf: bytes, pos: int, end: int, what: str) -> int:
+    if pos + 4 > end:
+        raise _GwyBad(f"{what} at byte {pos} is cut off")
+    return struct.unpack_from("<I", buf, pos)[0]
+
+
+def _gwy_object(buf: bytes, pos: int, end: int, depth: int) -> int:
+    """Check the serialized object at ``pos`` (name, uint32 size, components); return its end."""
+    if depth > _GWY_MAX_DEPTH:
+        raise _GwyBad(f"objects nested deeper than {_GWY_MAX_DEPTH} levels at byte {pos}")
+    p = _gwy_cstring_end(buf, pos, end, "object name")
+    size = _gwy_uint32(buf, p, end, "object size")
+    start = p + 4
+    stop = start + size
+    if stop > end:
+        raise _GwyBad(f"object at byte {pos} declares {size} bytes but only {end - start} remain")
+    p = start
+    while p < stop:
+        p = _gwy_component(buf, p, stop, depth)
+    return stop
+
+
+def _gwy_component(buf: bytes, pos: int, end: int, depth: int) -> int:
+    """Check the component (name, type code, value) at ``pos`` within ``[pos, end)``; return its end."""
+    p = _gwy_cstring_end(buf, pos, end, "component name")
+    if p >= end:
+        raise _GwyBad(f"component at byte {pos} has no type code")
+    code = chr(buf[p])
+    p += 1
+    if code in _GWY_SCALAR:
+        p += _GWY_SCALAR[code]
+    elif code == "s":
+        p = _gwy_cstring_end(buf, p, end, "string value")
+    elif code == "o":
+        p = _gwy_object(buf, p, end, depth + 1)
+    elif code in _GWY_ITEM or code in "SO":
+        n = _gwy_uint32(buf, p, end, "array length")
+        p += 4
+        if code in _GWY_ITEM:
+            p += n * _GWY_ITEM[code]
+        elif n > end - p:  # each string or object takes at least one byte
+            raise _GwyBad(f"array at byte {pos} declares {n} items but only {end - p} bytes remain")
+        else:
+            for _ in range(n):
+                p = (_gwy_cstring_end(buf, p, end, "string item") if code == "S"
+                     else _gwy_object(buf, p, end, depth + 1))
+    else:
+        raise _GwyBad(f"component at byte {pos} has unknown type code {code!r}")
+    if p > end:
+        raise _GwyBad(f"component at byte {pos} runs past the end of its enclosing object")
+    return p
+
+
+def _check_gwy_structure(path: Path) -> None:
+    """Pre-scan a ``.gwy`` file: magic ``GWYP``, then a GwyContainer whose sizes all fit the file.
+
+    gwyfile trusts every size and terminator it reads and can loop forever on a truncated file;
+    this bounded walk of the serialization (Gwyddion's "GWYP" format: NUL-terminated names, a
+    uint32 byte size per object, typed components) rejects such a file first.
+
+    Raises
+    ------
+    RawDataError
+        Empty file, wrong magic, or a name, size or component that does not fit the file.
+    """
+    buf = path.read_bytes()
+    if not buf:
+        raise RawDataError("not a readable Gwyddion .gwy file (empty file)", path)
+    if buf[:4] != b"GWYP":
+        raise RawDataError(f"not a readable Gwyddion .gwy file (magic {buf[:4]!r}, expected b'GWYP')", path)
+    try:
+        _gwy_object(buf, 4, len(buf), 0)
+    except _GwyBad as exc:
+        raise RawDataError(f"not a readable Gwyddion .gwy file (truncated or corrupt: {exc})", path) from None
+
+
 def _read_gwy(path: Path) -> dict[str, xr.DataArray]:
     import gwyfile
-    from gwyfile.util import get_datafields
+    from gwyfile.util import find_datafields
 
+    _check_gwy_structure(path)
     try:
         obj = gwyfile.load(str(path))
-        fields = get_datafields(obj)
+        titled = list(find_datafields(obj))
     except Exception as exc:  # gwyfile raises bare ValueError/struct.error/KeyError on bad bytes
         raise RawDataError(f"not a readable Gwyddion .gwy file ({type(exc).__name__}: {exc})", path) from None
+    fields = {}
+    for num, title in titled:
+        key = f"/{num}/data"
+        if key not in obj:
+            raise RawDataError(f"not a readable Gwyddion .gwy file: channel {title!r} has a title "
+                               f"({key}/title) but no data field ({key})", path, column=str(title))
+        fields[title] = obj[key]
     if not fields:
         raise RawDataError("the .gwy file holds no data field (image channel)", path)
     out = {}
@@ -149,7 +253,40 @@ def _spm_units(path: Path) -> dict[str, str]:
     return units
 
 
+_SPM_HEADER_LEN = re.compile(rb"^\\Data length:\s*(\d+)", re.MULTILINE)
+
+
+def _check_spm_header(path: Path) -> None:
+    r"""Check that a NanoScope header ends with ``\*File list end`` within its declared length.
+
+    pySPM reads header lines until that line and loops forever at end of file when it is
+    missing (a truncated copy), so the file is refused here first. The header length is the
+    first ``\Data length`` of the ``\*File list`` section (the whole file if none is stated).
+
+    Raises
+    ------
+    RawDataError
+        Not a NanoScope file, or no ``\*File list end`` line within the declared header.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+        if not head.lstrip().startswith(b"\\*File list"):
+            raise RawDataError("cannot read AFM map: not a NanoScope file (no '\\*File list' header)", path)
+        m = _SPM_HEADER_LEN.search(head)
+        size = path.stat().st_size
+        n = min(int(m.group(1)), size) if m else size
+        fh.seek(0)
+        header = fh.read(n)
+    for line in header.splitlines():
+        if line.rstrip().replace(b"\\", b"") == b"*File list end":
+            return
+    where = f"within the {int(m.group(1))}-byte header the file declares" if m else "in the file"
+    raise RawDataError(f"cannot read AFM map: truncated NanoScope header (no '\\*File list end' line {where}; "
+                       f"the file has {size} bytes)", path)
+
+
 def _read_spm(path: Path, channels: list[str] | None) -> dict[str, xr.DataArray]:
+    _check_spm_header(path)  # before importing pySPM (seconds) and before pySPM can hang
     from AFMReader.spm import load_spm
 
     units = _spm_units(path)
@@ -164,6 +301,88 @@ def _read_spm(path: Path, channels: list[str] | None) -> dict[str, xr.DataArray]
     return out
 
 
+#: numpy item size (bytes) of each Igor wave type code (TN003); 0 is a text wave.
+_IBW_ITEMSIZE = {1: 16, 2: 4, 3: 8, 4: 8, 5: 16, 8: 1, 9: 2, 0x10: 2, 0x11: 4, 0x20: 4, 0x21: 8,
+                 0x48: 1, 0x49: 2, 0x50: 2, 0x51: 4, 0x60: 4, 0x61: 8}
+#: Version -> (binary header struct after the version field, names of its size fields).
+_IBW_BIN_HEADERS = {
+    1: ("lh", ("wfmSize",)),
+    2: ("lllh", ("wfmSize", "noteSize", "pictSize")),
+    3: ("llllh", ("wfmSize", "noteSize", "formulaSize", "pictSize")),
+    5: ("hllll4l4llll", ("wfmSize", "formulaSize", "noteSize", "dataEUnitsSize", "dimEUnitsSize",
+                          "dimLabelsSize", "sIndicesSize")),
+}
+#: Byte size of WaveHeader5 (its type code is at offset 16, nDim[4] at 68).
+_IBW_WAVEHEADER5 = 320
+
+
+def _check_ibw_header(path: Path) -> None:
+    """Check an Igor binary wave's header sizes against the file size before igor2 reads it.
+
+    igor2 allocates whatever the header's size fields say; a few stray bytes in the header turn
+    them into tens of GB. Every size must be >= 0 and all of them together (headers, wave data,
+    note, units, labels, indices) must fit in the file; for version 5, the data the dimensions
+    describe (``nDim`` product x item size) must fit in ``wfmSize``.
+
+    Raises
+    ------
+    RawDataError
+        Unknown version, or a size that is negative or larger than the file.
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(64 + _IBW_WAVEHEADER5)
+    if len(head) < 8:
+        raise RawDataError(f"cannot read AFM map: .ibw file of {size} bytes is too short for an Igor header", path)
+    for order in "<>":
+        version = struct.unpack_from(order + "h", head)[0]
+        if version in _IBW_BIN_HEADERS:
+            break
+    else:
+        raise RawDataError(f"cannot read AFM map: not an Igor binary wave (version field {head[:2]!r})", path)
+    fmt, names = _IBW_BIN_HEADERS[version]
+    bin_size = 2 + struct.calcsize("<" + fmt)
+    if len(head) < bin_size:
+        raise RawDataError(f"cannot read AFM map: .ibw header cut off ({size} bytes)", path)
+    vals = struct.unpack_from(order + fmt, head, 2)
+    if version == 5:
+        vals = vals[1:]  # checksum first
+        sizes = {"wfmSize": vals[0], "formulaSize": vals[1], "noteSize": vals[2], "dataEUnitsSize": vals[3],
+                 "dimEUnitsSize": sum(vals[4:8]), "dimLabelsSize": sum(vals[8:12]), "sIndicesSize": vals[12]}
+        negative = [n for n, v in zip(("wfmSize", "formulaSize", "noteSize", "dataEUnitsSize"), vals[:4],
+                                      strict=True) if v < 0]
+        negative += [f"{n}[{i}]" for n, k in (("dimEUnitsSize", 4), ("dimLabelsSize", 8))
+                     for i, v in enumerate(vals[k:k + 4]) if v < 0]
+        negative += ["sIndicesSize"] if vals[12] < 0 else []
+    else:
+        sizes = dict(zip(names, vals[:len(names)], strict=True))
+        negative = [n for n, v in sizes.items() if v < 0]
+    if negative:
+        raise RawDataError(f"cannot read AFM map: corrupt .ibw header (negative {', '.join(negative)})", path)
+    need = bin_size + sum(sizes.values()) + (16 if version in (2, 3) else 0)
+    if need > size:
+        detail = ", ".join(f"{n} {v}" for n, v in sizes.items() if v)
+        raise RawDataError(f"cannot read AFM map: corrupt or truncated .ibw header (sizes {detail} need "
+                           f"{need} bytes, the file has {size})", path)
+    if version == 5:
+        if len(head) < 64 + _IBW_WAVEHEADER5 or sizes["wfmSize"] < _IBW_WAVEHEADER5:
+            raise RawDataError(f"cannot read AFM map: .ibw wave header cut off (wfmSize {sizes['wfmSize']})", path)
+        wtype = struct.unpack_from(order + "h", head, 64 + 16)[0]
+        dims = struct.unpack_from(order + "4l", head, 64 + 68)
+        if any(d < 0 for d in dims):
+            raise RawDataError(f"cannot read AFM map: corrupt .ibw header (negative dimension in {dims})", path)
+        itemsize = _IBW_ITEMSIZE.get(wtype, 0)
+        count = 1
+        for d in dims:
+            if d <= 0:
+                break
+            count *= d
+        data_bytes = sizes["wfmSize"] - _IBW_WAVEHEADER5
+        if itemsize and count * itemsize > data_bytes:
+            raise RawDataError(f"cannot read AFM map: corrupt .ibw header (dimensions {dims} x {itemsize} "
+                               f"bytes need {count * itemsize} bytes, the wave holds {data_bytes})", path)
+
+
 def _ibw_channels(path: Path) -> list[str]:
     from igor2 import binarywave
 
@@ -172,6 +391,7 @@ def _ibw_channels(path: Path) -> list[str]:
 
 
 def _read_ibw(path: Path, channels: list[str] | None) -> dict[str, xr.DataArray]:
+    _check_ibw_header(path)
     from AFMReader.ibw import load_ibw
 
     out = {}
