@@ -22,7 +22,8 @@
 # %% tags=["parameters"]
 sweeps_meta_path = "../data/interim/demo/sweeps_meta.parquet"
 sweeps_path = "../data/interim/demo/sweeps.parquet"
-contact_area_path = "../results/demo/tables/contact_area.csv"
+modulus_claims_path = "../results/demo/claims/fig3_maps.json"
+effective_modulus_GPa = 145.0
 trigger_rise_decades = 2.0
 baseline_window_samples = 15
 min_baseline_samples = 5
@@ -42,6 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from llzo.analysis.contact import tip_contact_table
 from llzo.analysis.survival import km_curve, ratio_with_ci
 from llzo.analysis.trigger import (
     analyse_sweeps,
@@ -50,7 +52,7 @@ from llzo.analysis.trigger import (
     site_medians,
     typical_sweep,
 )
-from llzo.claims import Claim, write_claims
+from llzo.claims import Claim, claim_value, write_claims
 from llzo.figures import PAPER_UNITS, save_figure, use_style
 
 use_style()
@@ -63,10 +65,13 @@ print(f"{len(table)} trigger sweeps ({(table.electrode == 'tip').sum()} tip, {(t
 
 # %% [markdown]
 # Current density at the trigger: the electrode area is the Eq. 1 Hertz contact area for tips
-# (the table of the Eq. 1 notebook) and side^2 for pads.
+# (E* = the dataset's median grain-interior DMT modulus when it has modulus maps, else the
+# configured value) and side^2 for pads.
 
 # %%
-area = electrode_area_cm2(table, pd.read_csv(contact_area_path))
+E_GPa = claim_value(modulus_claims_path, "modulus_gi_GPa") or effective_modulus_GPa
+area = electrode_area_cm2(table, tip_contact_table(meta, E_GPa))
+print(f"E* = {E_GPa:.1f} GPa")
 table["electrode_area_cm2"] = area
 table["j_baseline_A_cm2"] = table["baseline_current_A"] / area
 table["j_trigger_A_cm2"] = table["trigger_current_A"].abs() / area

@@ -14,12 +14,14 @@ _TRIGGER_PARAMS = {
 
 notebook(
     "fig2_trigger",
-    inputs={
-        "sweeps_meta": f"{INTERIM}/sweeps_meta.parquet",
-        "sweeps": f"{INTERIM}/sweeps.parquet",
-        "contact_area": f"{RESULTS}/tables/contact_area.csv",  # Eq. 1 areas of the tip rows
+    inputs={"sweeps_meta": f"{INTERIM}/sweeps_meta.parquet", "sweeps": f"{INTERIM}/sweeps.parquet"},
+    # E* of the Eq. 1 contact area (current density at trigger): the maps' modulus, else the config
+    optional_inputs={"modulus_claims": f"{RESULTS}/claims/fig3_maps.json"},
+    params={
+        **_TRIGGER_PARAMS,
+        "distance_bin_edges_nm": _TRIGGER["distance_bin_edges_nm"],
+        "effective_modulus_GPa": config["analysis"]["contact"]["effective_modulus_GPa"],
     },
-    params={**_TRIGGER_PARAMS, "distance_bin_edges_nm": _TRIGGER["distance_bin_edges_nm"]},
     sheets=["sweeps"],
     category="Fig. 2 trigger bias",
     tables=["trigger_sweeps.csv", "trigger_distance_bins.csv"],
