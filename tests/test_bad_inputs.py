@@ -8,13 +8,12 @@ and no case may modify the files it reads.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import shutil
-import signal
 from pathlib import Path
 
 import pytest
+from reader_limits import deadline
 
 from llzo.io import errors
 from llzo.io.afm import read_afm
@@ -30,23 +29,6 @@ KNOWN_BAD: dict[str, str] = {}
 DEADLINE_S = 10
 
 
-class ReaderHang(BaseException):
-    """A reader ran past its deadline."""
-
-
-@contextlib.contextmanager
-def deadline(seconds: int):
-    """Raise TimeoutError in the main thread when the block takes longer than ``seconds``."""
-    def alarm(signum, frame):
-        raise ReaderHang(f"reader still running after {seconds} s (endless loop?)")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def load_cases() -> list[dict]:

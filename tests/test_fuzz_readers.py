@@ -15,7 +15,6 @@ import hashlib
 import importlib.util
 import io
 import os
-import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from reader_limits import ReaderHang, deadline
 
 from llzo.io.afm import read_afm, read_mask
 from llzo.io.biologic import read_eclab
@@ -70,23 +70,6 @@ def memory_cap(extra: int = MEMORY_CAP_BYTES):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-class ReaderHang(BaseException):
-    """A reader ran past its deadline."""
-
-
-@contextlib.contextmanager
-def deadline(seconds: int = HANG_S):
-    """Raise :class:`ReaderHang` when the block runs longer than ``seconds``."""
-    def alarm(signum, frame):
-        raise ReaderHang(f"reader still running after {seconds} s (endless loop?)")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 HANGS = Path(__file__).resolve().parents[1] / ".hypothesis" / "llzo-hangs"
