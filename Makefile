@@ -24,7 +24,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	$(BIN)/python -m ipykernel install --sys-prefix --name llzo --display-name "llzo (project)" >/dev/null
 	touch $(STAMP)
 
