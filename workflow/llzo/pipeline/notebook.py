@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from llzo.io.manifest import combined_sha256
@@ -137,13 +138,14 @@ def run_notebook(
         shutil.rmtree(figures_dir)
     failed = ipynb.with_suffix(".failed.ipynb")
     failed.unlink(missing_ok=True)
-    for out in (ipynb, ipynb.with_suffix(".src.ipynb"), html, claims):  # temporaries left by a killed run
+    for out in (ipynb, html, claims):  # temporaries left by a killed run
         for stale in out.parent.glob(f".{out.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
 
     src = jupytext.read(notebook)
     src.metadata["kernelspec"] = {"name": kernel, "display_name": "llzo (project)", "language": "python"}
-    with atomic_path(ipynb.with_suffix(".src.ipynb")) as tmp_src, atomic_path(ipynb) as tmp_out:
+    with tempfile.TemporaryDirectory() as tmp_dir, atomic_path(ipynb) as tmp_out:
+        tmp_src = Path(tmp_dir) / f"{notebook.stem}.ipynb"
         nbformat.write(src, tmp_src)
         try:
             pm.execute_notebook(
@@ -170,8 +172,6 @@ def run_notebook(
         body, _ = HTMLExporter().from_notebook_node(out)
         with atomic_path(html) as tmp_html:
             tmp_html.write_text(body, encoding="utf-8")
-    src_tmp = ipynb.with_suffix(".src.ipynb")
-    src_tmp.unlink(missing_ok=True)
     doc = json.loads(claims.read_text(encoding="utf-8"))
     doc.update(notebook=notebook.stem, raw_sha256=raw_sha)
     with atomic_path(claims) as tmp:
