@@ -35,7 +35,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from llzo.claims import Claim, write_claims
-from llzo.fe.ensemble import TOLERANCES_PCT, design_table, median_with_range, member_table, read_index
+from llzo.fe.ensemble import (
+    TOLERANCES_PCT,
+    design_table,
+    homogenized_value,
+    hotspot_value,
+    member_table,
+    read_index,
+)
+from llzo.fe.geometry import boundary_mask
 from llzo.figures import save_figure, use_style
 
 use_style()
@@ -54,16 +62,6 @@ table
 # ## S6, S7, S15: geometry and grid
 
 # %%
-def boundaries(lab):
-    """Mask of cells with a neighbour in another grain (or the HL)."""
-    b = np.zeros(lab.shape, bool)
-    b[:, 1:] |= lab[:, 1:] != lab[:, :-1]
-    b[:, :-1] |= lab[:, 1:] != lab[:, :-1]
-    b[1:] |= lab[1:] != lab[:-1]
-    b[:-1] |= lab[1:] != lab[:-1]
-    return b
-
-
 def extent(case):
     y = ds[f"y_{case}_um"].values
     h = float(y[1] - y[0])
@@ -76,7 +74,7 @@ for panel, case in (("S6", "bare"), ("S7", "hl")):
     colors = rng_col.uniform(0.35, 0.95, size=(lab.max() + 2, 3))
     img = colors[lab + 1]
     img[lab < 0] = (0.55, 0.75, 1.0)
-    img[boundaries(lab) & (lab >= 0)] = 0.1
+    img[boundary_mask(lab) & (lab >= 0)] = 0.1
     fig, ax = plt.subplots(figsize=(6.4, 3.6 if case == "bare" else 4.0))
     ax.imshow(img, origin="lower", extent=extent(case), interpolation="nearest")
     ax.set_xlabel("x (um)")
@@ -90,7 +88,7 @@ h_um = float(ds.x_um.values[1] - ds.x_um.values[0])
 n = round(8 / h_um)
 sub = lab[-n:, :n]
 fig, ax = plt.subplots(figsize=(4.5, 4.5))
-ax.imshow(boundaries(sub) * 1.0, origin="lower", cmap="Greys", vmin=0, vmax=2.5,
+ax.imshow(boundary_mask(sub) * 1.0, origin="lower", cmap="Greys", vmin=0, vmax=2.5,
           extent=(0, n * h_um, p["llzo_thickness_m"] * 1e6 - n * h_um, p["llzo_thickness_m"] * 1e6))
 for k in range(n + 1):
     ax.axvline(k * h_um, lw=0.3, color="0.6")
@@ -132,8 +130,9 @@ for panel, case in (("4c", "bare"), ("4d", "hl")):
     jy = ds[f"jy_{case}_A_cm2"].values[np.ix_(keep_y, keep_x)]
     lab = ds[f"grain_{case}"].values[np.ix_(keep_y, keep_x)]
     fig, ax = plt.subplots(figsize=(6.4, 3.4))
-    ax.imshow(np.where(boundaries(lab) & (lab >= 0), 0.0, np.where(lab < 0, 0.8, 1.0)), origin="lower", cmap="Greys_r",
-              vmin=0, vmax=1, extent=(x[keep_x][0], x[keep_x][-1], y[keep_y][0], y[keep_y][-1]))
+    shade = np.where(boundary_mask(lab) & (lab >= 0), 0.0, np.where(lab < 0, 0.8, 1.0))
+    ax.imshow(shade, origin="lower", cmap="Greys_r", vmin=0, vmax=1,
+              extent=(x[keep_x][0], x[keep_x][-1], y[keep_y][0], y[keep_y][-1]))
     speed = np.hypot(jx, jy)
     ax.streamplot(x[keep_x], y[keep_y], jx, jy, color=np.log10(speed + 1e-30), cmap="plasma", density=1.6,
                   linewidth=0.7, arrowsize=0.6)
@@ -163,7 +162,7 @@ s = max(1, round(1.0 / h_um))
 ax.quiver(x[kx][::s], y[ky][::s], jx[::s, ::s], jy[::s, ::s], color="w", scale_units="xy", angles="xy",
           scale=np.percentile(np.hypot(jx, jy), 99) / 1.0, width=0.003)
 lab = ds["grain_bare"].values[np.ix_(ky, kx)]
-ax.contour(x[kx], y[ky], boundaries(lab), levels=[0.5], colors="c", linewidths=0.6)
+ax.contour(x[kx], y[ky], boundary_mask(lab), levels=[0.5], colors="c", linewidths=0.6)
 fig.colorbar(im, ax=ax, label="|j| (mA cm$^{-2}$)")
 ax.set_xlabel("x (um)")
 ax.set_ylabel("y (um)")
@@ -232,25 +231,9 @@ save_figure(fig, "4-design", figures_dir, provenance)
 dt
 
 # %%
-hot, hot_lo, hot_hi, n_hot = median_with_range(table.hotspot_ratio)
-dh = table.hl_homogenized_um.to_numpy()
-hl_um = p["hl_thickness_m"] * 1e6
-n_never = int(np.sum(~np.isfinite(dh)))
-if n_never * 2 > len(dh):  # more than half never homogenize inside the HL: only a lower bound
-    hl_claim = Claim("fe_hl_homogenized_um", hl_um, n=len(dh), bound="gt",
-                     note=f"{n_never}/{len(dh)} seeds not within {homogenized_tolerance_pct:g} % inside the HL")
-else:
-    # seeds that never homogenize count as beyond the HL (upper end) in the median
-    med = float(np.median(np.where(np.isfinite(dh), dh, np.inf)))
-    fin = dh[np.isfinite(dh)]
-    hl_claim = Claim("fe_hl_homogenized_um", med, ci_low=float(fin.min()),
-                     ci_high=float(fin.max()) if n_never == 0 else float("nan"), n=len(dh),
-                     note=f"tolerance {homogenized_tolerance_pct:g} %; range over seeds; "
-                          f"{n_never} seeds not within the HL")
-write_claims(claims_path, [
-    Claim("fe_hotspot_ratio", hot, ci_low=hot_lo, ci_high=hot_hi, n=n_hot,
-          note="max/mean normal current density at the plating Li|LLZO interface without HL; "
-               "median (min-max) over seeds"),
-    hl_claim,
-])
-print(hot, hot_lo, hot_hi, hl_claim)
+hot = hotspot_value(table.hotspot_ratio)
+hom = homogenized_value(table.hl_homogenized_um, p["hl_thickness_m"] * 1e6, homogenized_tolerance_pct)
+claims = [Claim(cid, v.value, ci_low=v.ci_low, ci_high=v.ci_high, n=v.n, bound=v.bound, note=v.note)
+          for cid, v in (("fe_hotspot_ratio", hot), ("fe_hl_homogenized_um", hom))]
+write_claims(claims_path, claims)
+claims

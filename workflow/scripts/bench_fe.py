@@ -4,7 +4,9 @@ Goals (on the project's 2-core CI machine):
 1. at >= 1e6 unknowns the AMG solve (PyAMG Ruge-Stuben preconditioned CG) is >= 10x faster than
    SciPy's direct solver (spsolve, SuperLU) and takes < 10 s (assembly + AMG set-up + solve).
    Both solvers run on the same matrix in one child process, 3 times each, and the minimum CPU
-   time counts. The goal is judged on AMG set-up + CG solve against spsolve (factorisation +
+   time counts. The same comparison is printed at 2e6 unknowns (spsolve once there): the direct
+   solver's cost grows ~N^1.6 and AMG's ~N^1.05, so the ratio grows with N; the goal is judged
+   at 1e6, the smallest size it names. The goal is judged on AMG set-up + CG solve against spsolve (factorisation +
    triangular solves): every matrix of the pipeline (seed x case x HL design) is solved once, so
    the hierarchy set-up cannot be amortised. The CG solve alone (set-up reused, as it would be
    for several right-hand sides) is printed beside it for information;
@@ -73,15 +75,15 @@ def child(n_side: int, method: str) -> dict:
     }
 
 
-def child_compare(n_side: int, repeats: int) -> dict:
-    """AMG and spsolve on the same matrix in this process, ``repeats`` times each: minimum times."""
+def child_compare(n_side: int, repeats: int, repeats_direct: int) -> dict:
+    """AMG (``repeats`` times) and spsolve (``repeats_direct`` times) on the same matrix: minimum times."""
     from llzo.fe.postprocess import currents
     from llzo.fe.solve import solve_amg, solve_direct
 
     s = _problem(n_side)
     out: dict = {"unknowns": int(s.A.shape[0])}
-    for name, fn in (("amg", solve_amg), ("direct", solve_direct)):
-        sols = [fn(s.A, s.b) for _ in range(repeats)]
+    for name, fn, k in (("amg", solve_amg, repeats), ("direct", solve_direct, repeats_direct)):
+        sols = [fn(s.A, s.b) for _ in range(k)]
         cur = currents(s, sols[-1].phi_V)
         out[name] = {
             "setup_cpu_s": min(x.setup_cpu_s for x in sols), "solve_cpu_s": min(x.solve_cpu_s for x in sols),
@@ -97,7 +99,7 @@ def child_compare(n_side: int, repeats: int) -> dict:
 def run(n_side: int, method: str, timeout_s: float) -> dict:
     cmd = [sys.executable, __file__, "--child", str(n_side), method]
     if method.startswith("compare"):
-        cmd = [sys.executable, __file__, "--compare", str(n_side), method.removeprefix("compare")]
+        cmd = [sys.executable, __file__, "--compare", str(n_side), *method.removeprefix("compare").split(":")]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -106,7 +108,7 @@ def run(n_side: int, method: str, timeout_s: float) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--child", nargs=2, metavar=("N_SIDE", "METHOD"), help=argparse.SUPPRESS)
-    ap.add_argument("--compare", nargs=2, metavar=("N_SIDE", "REPEATS"), help=argparse.SUPPRESS)
+    ap.add_argument("--compare", nargs=3, metavar=("N_SIDE", "REPEATS", "REPEATS_DIRECT"), help=argparse.SUPPRESS)
     ap.add_argument("--repeats", type=int, default=3, help="runs of each solver for goal 1 (minimum counts)")
     ap.add_argument("--quick", action="store_true", help="smaller sizes (smoke test)")
     ap.add_argument("--no-direct", action="store_true", help="skip the (slow) direct reference")
@@ -115,10 +117,10 @@ def main() -> int:
         print(json.dumps(child(int(a.child[0]), a.child[1])))
         return 0
     if a.compare:
-        print(json.dumps(child_compare(int(a.compare[0]), int(a.compare[1]))))
+        print(json.dumps(child_compare(*(int(v) for v in a.compare))))
         return 0
 
-    n1, n4 = (250, 500) if a.quick else (1000, 2000)  # 1e6 and 4e6 unknowns
+    n1, n2, n4 = (250, 354, 500) if a.quick else (1000, 1414, 2000)  # 1e6, 2e6 and 4e6 unknowns
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     amg1 = run(n1, "amg", 600)
     print(f"AMG    N={amg1['unknowns']:>9,d}: wall: build {amg1['build_s']:.2f} s, setup {amg1['setup_s']:.2f} s, "
@@ -128,23 +130,32 @@ def main() -> int:
           f"peak {amg1['peak_rss_GiB']:.2f} GiB")
     ok = True
     if not a.no_direct:
-        cmp_ = run(n1, f"compare{a.repeats}", 3600)
-        am, di = cmp_["amg"], cmp_["direct"]
-        agree = abs(di["current_A_m"] / am["current_A_m"] - 1)
-        print(f"same process, min of {a.repeats} runs, N={cmp_['unknowns']:,d}:")
-        print(f"  AMG-RS-CG: CPU set-up {am['setup_cpu_s']:.2f} s + solve {am['solve_cpu_s']:.2f} s "
-              f"= {am['total_cpu_s']:.2f} s (wall {am['setup_s']:.2f} + {am['solve_s']:.2f} = {am['total_s']:.2f} s); "
-              f"{am['iterations']} CG its, res {am['relative_residual']:.1e}, in/out {am['conservation']:.1e}")
-        print(f"  spsolve:   CPU {di['total_cpu_s']:.2f} s (wall {di['total_s']:.2f} s); "
-              f"in/out {di['conservation']:.1e}; total currents agree to {agree:.1e}")
-        speedup = di["total_cpu_s"] / am["total_cpu_s"]
-        speedup_wall = di["total_s"] / am["total_s"]
-        speedup_solve = di["total_cpu_s"] / am["solve_cpu_s"]
-        print(f"[goal 1] AMG (set-up + solve) speed-up over spsolve at {cmp_['unknowns']:,d} unknowns: "
-              f"{speedup:.1f}x CPU ({speedup_wall:.1f}x wall) (goal >= 10x) "
-              f"-> {'PASS' if speedup >= 10 else 'FAIL'}")
-        print(f"         information: CG solve alone (hierarchy reused) {speedup_solve:.1f}x CPU")
-        ok &= speedup >= 10
+        # 1e6 unknowns, and 2e6 (the direct solver's cost grows ~N^1.6, AMG's ~N^1.05, so the
+        # ratio grows with N; spsolve at 2e6 takes ~40 s and ~4.5 GiB, so it runs once)
+        met = []
+        for n_side, reps_direct in ((n1, a.repeats), (n2, 1)):
+            cmp_ = run(n_side, f"compare{a.repeats}:{reps_direct}", 3600)
+            am, di = cmp_["amg"], cmp_["direct"]
+            agree = abs(di["current_A_m"] / am["current_A_m"] - 1)
+            print(f"same process, N={cmp_['unknowns']:,d} (AMG min of {a.repeats} runs, spsolve min of {reps_direct}):")
+            print(f"  AMG-RS-CG: CPU set-up {am['setup_cpu_s']:.2f} s + solve {am['solve_cpu_s']:.2f} s "
+                  f"= {am['total_cpu_s']:.2f} s "
+                  f"(wall {am['setup_s']:.2f} + {am['solve_s']:.2f} = {am['total_s']:.2f} s); "
+                  f"{am['iterations']} CG its, res {am['relative_residual']:.1e}, in/out {am['conservation']:.1e}")
+            print(f"  spsolve:   CPU {di['total_cpu_s']:.2f} s (wall {di['total_s']:.2f} s); "
+                  f"in/out {di['conservation']:.1e}; total currents agree to {agree:.1e}")
+            speedup = di["total_cpu_s"] / am["total_cpu_s"]
+            speedup_wall = di["total_s"] / am["total_s"]
+            speedup_solve = di["total_cpu_s"] / am["solve_cpu_s"]
+            print(f"  AMG (set-up + solve) speed-up over spsolve at {cmp_['unknowns']:,d} unknowns: "
+                  f"{speedup:.1f}x CPU ({speedup_wall:.1f}x wall) (goal >= 10x: "
+                  f"{'met' if speedup >= 10 else 'NOT met'} at this size); "
+                  f"CG solve alone (hierarchy reused) {speedup_solve:.1f}x CPU")
+            met.append((cmp_["unknowns"], speedup >= 10))
+        print("[goal 1] AMG (set-up + solve) >= 10x faster than spsolve: "
+              + ", ".join(f"at {n:,d} unknowns {'PASS' if m else 'FAIL'}" for n, m in met)
+              + " (judged at the first size)")
+        ok &= met[0][1]
     print(f"[goal 1] AMG whole solve (build + set-up + solve): {amg1['total_cpu_s']:.2f} s CPU "
           f"({amg1['total_s']:.2f} s wall) (goal < 10 s) -> {'PASS' if amg1['total_cpu_s'] < 10 else 'FAIL'}")
     ok &= amg1["total_cpu_s"] < 10

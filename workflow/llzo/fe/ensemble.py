@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,71 @@ def median_with_range(values: np.ndarray) -> tuple[float, float, float, int]:
     if v.size == 0:
         return float("nan"), float("nan"), float("nan"), 0
     return float(np.median(v)), float(v.min()), float(v.max()), int(v.size)
+
+
+@dataclass(frozen=True)
+class EnsembleValue:
+    """An ensemble statistic ready for a claim.
+
+    Attributes
+    ----------
+    value
+        Median over seeds (or, with ``bound``, the bound).
+    ci_low, ci_high
+        Spread over seeds (min and max; NaN where not finite).
+    n
+        Number of seeds.
+    bound
+        ``None``, or ``"gt"`` when the value is only a lower bound.
+    note
+        Short text for the scorecard.
+    """
+
+    value: float
+    ci_low: float
+    ci_high: float
+    n: int
+    bound: str | None
+    note: str
+
+
+def hotspot_value(ratios: np.ndarray) -> EnsembleValue:
+    """Claim ``fe_hotspot_ratio``: median (min-max) over seeds of the per-seed hot-spot ratio."""
+    med, lo, hi, n = median_with_range(ratios)
+    return EnsembleValue(med, lo, hi, n, None,
+                         "max/mean normal current density at the plating Li|LLZO interface without HL; "
+                         "median (min-max) over seeds")
+
+
+def homogenized_value(distances_um: np.ndarray, hl_thickness_um: float, tolerance_pct: float) -> EnsembleValue:
+    """Claim ``fe_hl_homogenized_um`` from the per-seed distances (NaN: not within tolerance inside the HL).
+
+    A seed whose HL never gets within ``tolerance_pct`` has a distance beyond the HL, so it counts
+    as +inf in the median. When half of the seeds or more are such, the median is beyond the
+    HL and only the lower bound ``> hl_thickness_um`` is known (``bound="gt"``).
+
+    Parameters
+    ----------
+    distances_um
+        Per seed, :func:`llzo.fe.postprocess.homogenized_distance` in um (NaN = never).
+    hl_thickness_um
+        Thickness of the HL the distances were measured in (um).
+    tolerance_pct
+        The tolerance used (for the note).
+    """
+    d = np.asarray(distances_um, dtype=float)
+    n = int(d.size)
+    if n == 0:
+        return EnsembleValue(float("nan"), float("nan"), float("nan"), 0, None, "no seeds")
+    never = ~np.isfinite(d)
+    n_never = int(never.sum())
+    if n_never * 2 >= n:
+        return EnsembleValue(float(hl_thickness_um), float("nan"), float("nan"), n, "gt",
+                             f"{n_never}/{n} seeds not within {tolerance_pct:g} % inside the HL")
+    fin = d[~never]
+    med = float(np.median(np.where(never, np.inf, d)))
+    return EnsembleValue(med, float(fin.min()), float(fin.max()) if n_never == 0 else float("nan"), n, None,
+                         f"tolerance {tolerance_pct:g} %; range over seeds; {n_never} seeds not within the HL")
 
 
 def design_table(designs: list[xr.Dataset]) -> pd.DataFrame:

@@ -94,6 +94,30 @@ def label_grid(seeds_m: np.ndarray, nx: int, ny: int, cell_m: float, y0_m: float
     return lab.reshape(ny, nx).astype(np.int32)
 
 
+def boundary_mask(labels: np.ndarray) -> np.ndarray:
+    """Mask of the cells that have a 4-neighbour with another label (a grain boundary or the HL edge).
+
+    Parameters
+    ----------
+    labels
+        (ny, nx) labels, e.g. :attr:`Microstructure.labels`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (ny, nx) bool; both cells on each side of a label change are marked.
+    """
+    lab = np.asarray(labels)
+    b = np.zeros(lab.shape, bool)
+    dx = lab[:, 1:] != lab[:, :-1]
+    dy = lab[1:] != lab[:-1]
+    b[:, 1:] |= dx
+    b[:, :-1] |= dx
+    b[1:] |= dy
+    b[:-1] |= dy
+    return b
+
+
 def make_microstructure(p: FEParams, seed: int, with_hl: bool) -> Microstructure:
     """Build the polycrystal of ``seed``; with ``with_hl`` an HL slab of ``p.hl_thickness_m`` on each side.
 

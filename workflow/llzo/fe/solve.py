@@ -89,9 +89,12 @@ def solve_amg(A: sp.csr_matrix, b: np.ndarray, tol: float = 1e-10, maxiter: int 
     contrast between grain faces and grain-boundary faces; CPU times, CG to 1e-10, see
     ``workflow/scripts/bench_fe.py`` and the module notes of :mod:`llzo.fe.model`):
 
-    * strength ``classical`` with theta = 0.1 instead of 0.25: 11 instead of 14 CG iterations
+    * strength ``classical`` with theta = 0.1 instead of 0.25: 11 instead of 14 CG iterations (one pass)
       (theta = 0.5: 71). Grain-boundary faces are ~5000x weaker than grain faces, so any theta
       in (1e-3, 0.5) separates them; the lower one keeps more intra-grain couplings.
+    * the second pass of the RS splitting (``second_pass=True``, which turns F-points with strong
+      F-F couplings but no common C-point into C-points): 9 instead of 11 CG iterations for the
+      same set-up time, ~20 % less CPU in all (min of 3: 1.56 s instead of 1.92 s).
     * ``direct`` interpolation: the same iterations, ~25 % less set-up time than ``classical``
       (the matrix is an M-matrix, where direct interpolation is adequate).
     * ``max_coarse`` 5000 with sparse LU on the coarsest level: two levels fewer, no loss.
@@ -107,8 +110,8 @@ def solve_amg(A: sp.csr_matrix, b: np.ndarray, tol: float = 1e-10, maxiter: int 
     if kind == "rs":
         smooth = {"presmoother": ("gauss_seidel", {"sweep": "forward"}),
                   "postsmoother": ("gauss_seidel", {"sweep": "backward"})}
-        ml = pyamg.ruge_stuben_solver(A, strength=("classical", {"theta": 0.1}), interpolation="direct",
-                                      max_coarse=5000, coarse_solver="splu", **smooth)
+        ml = pyamg.ruge_stuben_solver(A, strength=("classical", {"theta": 0.1}), CF=("RS", {"second_pass": True}),
+                                      interpolation="direct", max_coarse=5000, coarse_solver="splu", **smooth)
     elif kind == "sa":
         ml = pyamg.smoothed_aggregation_solver(A, symmetry="symmetric", max_coarse=500, coarse_solver="splu")
     else:
