@@ -2,7 +2,8 @@
 
 Two cold runs in different folders must give byte-identical interim files, tables, claims,
 executed notebooks and figures; a finished tree has nothing to do; a config value used only by
-Eq. 1 reruns only that notebook (plus scorecard and report); bad input stops with a clear message.
+Eq. 1 reruns only that notebook (plus scorecard and report); editing library code reruns the jobs
+that run it (a notebook's imports, the FE solver, a reader); bad input stops with a clear message.
 """
 
 from __future__ import annotations
@@ -149,17 +150,34 @@ def test_eq1_parameter_reruns_only_eq1(runs):
     assert "Params have changed" in res.stdout + res.stderr
 
 
-def test_editing_an_imported_module_reruns_its_notebook(runs):
-    tree = runs[1]
-    mod = tree / "workflow/llzo/analysis/contact.py"
+def planned_after_editing(tree: Path, rel: str) -> set[str]:
+    """Jobs ``snakemake -n`` plans after appending a comment to ``rel`` (restored after, mtime too)."""
+    mod = tree / rel
+    st = mod.stat()
     text = mod.read_text()
     mod.write_text(text + "\n# an edit\n")
     try:
-        res = smk(tree, "-n")
+        return planned_jobs(smk(tree, "-n"))
     finally:
         mod.write_text(text)
-    assert "notebook_eq1_contact_area" in planned_jobs(res)
-    assert "ingest_sweeps" not in planned_jobs(res)
+        os.utime(mod, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_editing_an_imported_module_reruns_its_notebook(runs):
+    planned = planned_after_editing(runs[1], "workflow/llzo/analysis/contact.py")
+    assert "notebook_eq1_contact_area" in planned
+    assert "ingest_sweeps" not in planned
+
+
+def test_editing_the_solver_reruns_the_fe_jobs_only(runs):
+    planned = planned_after_editing(runs[1], "workflow/llzo/fe/assembly.py")
+    assert planned == {"fe_member", "fe_design", "fe_sensitivity", "fe_index", "notebook_fig4_fe", "scorecard",
+                       "report", "all"}, planned
+
+
+def test_editing_a_reader_reruns_its_ingest(runs):
+    planned = planned_after_editing(runs[1], "workflow/llzo/io/biologic.py")
+    assert "ingest_echem" in planned and "ingest_sweeps" not in planned and "fe_member" not in planned
 
 
 def test_missing_dataset_stops_at_once(runs):

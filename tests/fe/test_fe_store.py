@@ -10,6 +10,7 @@ import pytest
 
 from llzo.cli import main
 from llzo.fe.ensemble import design_table, member_table, read_index
+from llzo.fe.sensitivity import sensitivity_table
 from llzo.fe.store import read_netcdf
 
 
@@ -45,3 +46,32 @@ def test_design_map(small_fe, tmp_path):
     dt = design_table(read_index(tmp_path / "design.txt"))
     assert list(dt.hl_sigma_S_cm) == [1e-4, 1e-3]
     assert (dt.hl_thickness_solved_um == 8.0).all()
+
+
+def test_sensitivity_reproduces_the_member_at_the_configured_values(small_fe, tmp_path):
+    small_fe["sensitivity"] = {"width_um": [24.0, 40.0], "cell_um": [1.0, 0.5], "sigma_gb_S_cm": [1e-8, 1e-9],
+                               "n_seeds": 1}
+    cfg = json.dumps(small_fe)
+    assert main(["fe-solve", "--seed", "3", "--config", cfg, "--out", str(tmp_path / "m.nc")]) == 0
+    assert main(["fe-solve", "--sensitivity", "--seed", "3", "--config", cfg, "--out", str(tmp_path / "s.nc")]) == 0
+    member, sens = read_netcdf(tmp_path / "m.nc"), read_netcdf(tmp_path / "s.nc")
+    assert list(sens["width_um"].values) == [24.0, 40.0] and list(sens["cell_um"].values) == [1.0, 0.5]
+    # the configured value of each factor (width 40, cell 1, sigma_gb 1e-8) is the member itself
+    for factor, k in (("width_um", 1), ("cell_um", 0), ("sigma_gb_S_cm", 0)):
+        assert sens[f"hotspot_ratio_{factor}"].values[k] == pytest.approx(member.attrs["hotspot_ratio"], rel=1e-9)
+    # per-face and 1-cell means coincide at 1 um cells; the finer grid resolves a sharper maximum
+    assert sens["hotspot_ratio_pointwise_cell_um"].values[0] == pytest.approx(sens["hotspot_ratio_cell_um"].values[0])
+    assert sens["hotspot_ratio_pointwise_cell_um"].values[1] >= sens["hotspot_ratio_cell_um"].values[1]
+    # more resistive boundaries: the flux concentrates more
+    assert sens["hotspot_ratio_sigma_gb_S_cm"].values[1] >= sens["hotspot_ratio_sigma_gb_S_cm"].values[0]
+    (tmp_path / "sensitivity.txt").write_text("s.nc\n")
+    table = sensitivity_table(read_index(tmp_path / "sensitivity.txt"))
+    assert len(table) == 6 and table.is_configured.sum() == 3
+    assert set(table.factor) == {"width_um", "cell_um", "sigma_gb_S_cm"}
+
+
+def test_empty_index_only_where_allowed(tmp_path):
+    (tmp_path / "none.txt").write_text("")
+    assert read_index(tmp_path / "none.txt", allow_empty=True) == []
+    with pytest.raises(ValueError, match="lists no ensemble members"):
+        read_index(tmp_path / "none.txt")

@@ -79,9 +79,9 @@ def cmd_scorecard(a: argparse.Namespace) -> None:
 
 def cmd_fe_solve(a: argparse.Namespace) -> None:
     """Solve one FE ensemble member (or its HL design map) and write it as NetCDF."""
-    from llzo.fe.store import design_to_file, solve_member_to_file
+    from llzo.fe.store import design_to_file, sensitivity_to_file, solve_member_to_file
 
-    fn = design_to_file if a.design else solve_member_to_file
+    fn = design_to_file if a.design else sensitivity_to_file if a.sensitivity else solve_member_to_file
     ds = fn(_json_arg(a.config), a.seed, a.out)
     log.info("fe seed %d: %s", a.seed, {k: v for k, v in ds.attrs.items() if not k.startswith("param_")})
 
@@ -132,7 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("fe-solve", help="solve one Voronoi seed of the FE Li+ flux model (bare and HL)")
     s.add_argument("--seed", type=int, required=True, help="Voronoi seed of this ensemble member")
     s.add_argument("--config", required=True, help="the `fe` config section as JSON, or @file.json")
-    s.add_argument("--design", action="store_true", help="compute the HL design map instead")
+    what = s.add_mutually_exclusive_group()
+    what.add_argument("--design", action="store_true", help="compute the HL design map instead")
+    what.add_argument("--sensitivity", action="store_true",
+                      help="compute the hot-spot ratio with width, cell and sigma_gb varied instead")
     s.add_argument("--out", required=True, help="output NetCDF file")
     s.set_defaults(func=cmd_fe_solve)
 

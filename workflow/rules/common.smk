@@ -149,6 +149,23 @@ def llzo_sources(pyfile):
     return _IMPORT_CACHE[pyfile]
 
 
+def json_arg(d):
+    """``d`` as sorted JSON, quoted for a shell command line."""
+    return shlex.quote(json.dumps(d, sort_keys=True))
+
+
+def module_code(module):
+    """Source files of ``module`` (e.g. ``"llzo.fe.store"``) and of every llzo module it imports.
+
+    A rule that runs the module lists them as inputs, so editing the library code it runs (a
+    solver, a reader) reruns it, and only it, as notebooks do with :func:`llzo_sources`.
+    """
+    f = _module_file(module)
+    if f is None:
+        raise WorkflowError(f"no llzo module {module!r} under {LLZO_ROOT}")
+    return sorted({str(f), *llzo_sources(f)})
+
+
 # --- the notebook pattern ----------------------------------------------------------------------
 NOTEBOOKS = []  # names of the notebooks registered for this dataset
 PRODUCED = set()  # claims and tables that registered notebooks write

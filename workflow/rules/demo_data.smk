@@ -1,7 +1,12 @@
 # The virtual lab writes the demo dataset (raw files in the instruments' formats + the truth).
 
+# llzo.lab.demo imports its domain modules by name (importlib), so list the whole package
+LAB_CODE = sorted({c for f in sorted((LLZO_ROOT / "lab").glob("*.py")) for c in (str(f), *llzo_sources(f))})
+
 
 rule demo_data:
+    input:
+        code=LAB_CODE,  # editing the virtual lab regenerates the demo
     output:
         raw=directory("data/raw/demo"),
         truth=directory("data/truth/demo"),

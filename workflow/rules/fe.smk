@@ -1,7 +1,8 @@
 # Stage: FE Li+ flux in the polycrystal (Fig. 4a-g, S6, S7, S15). The model depends on the `fe`
 # config only (no raw data): one job per Voronoi seed (wildcard), an index of the members, then
 # the notebook that aggregates the ensemble and writes the claims fe_hotspot_ratio and
-# fe_hl_homogenized_um.
+# fe_hl_homogenized_um. fe_design (HL design map) and fe_sensitivity (how the hot-spot ratio moves
+# with inputs the paper does not state) fan out per seed the same way.
 _WF = str(Path(workflow.basedir, "workflow"))
 if _WF not in sys.path:
     sys.path.insert(0, _WF)
@@ -15,18 +16,27 @@ except FEConfigError as _exc:
 FE_DIR = f"{RESULTS}/fe"
 FE_SEEDS = list(range(FE["first_seed"], FE["first_seed"] + FE["n_seeds"]))
 FE_DESIGN_SEEDS = list(range(FE["first_seed"], FE["first_seed"] + FE["design"]["n_seeds"]))
-FE_MODEL = {k: v for k, v in FE.items() if k not in ("n_seeds", "first_seed")}  # what one member depends on
-FE_MODEL_JSON = shlex.quote(json.dumps(FE_MODEL, sort_keys=True))
+FE_SENS = FE.get("sensitivity", {"n_seeds": 0})
+FE_SENS_SEEDS = list(range(FE["first_seed"], FE["first_seed"] + FE_SENS["n_seeds"]))
+# what one job of each kind depends on (a change to anything else does not rerun it)
+_FE_BASE = {k: v for k, v in FE.items() if k not in ("n_seeds", "first_seed", "design", "sensitivity")}
+FE_MODEL = _FE_BASE
+FE_DESIGN_MODEL = {**_FE_BASE, "design": {k: v for k, v in FE["design"].items() if k != "n_seeds"}}
+FE_SENS_MODEL = {**_FE_BASE, "sensitivity": {k: v for k, v in FE_SENS.items() if k != "n_seeds"}}
+
+FE_CODE = module_code("llzo.fe.store")  # the solver code: editing it reruns the FE jobs
 
 
 rule fe_member:
+    input:
+        code=FE_CODE,
     output:
         f"{FE_DIR}/member_seed{{seed}}.nc",
     wildcard_constraints:
         seed=r"\d+",
     params:
         fe=FE_MODEL,  # a change to any model parameter reruns the members
-        cfg=FE_MODEL_JSON,
+        cfg=json_arg(FE_MODEL),
     threads: 1
     resources:
         mem_mb=750,  # measured ~3 s CPU, peak RSS <= 220 MB at the demo resolution
@@ -43,13 +53,15 @@ rule fe_member:
 
 
 rule fe_design:
+    input:
+        code=FE_CODE,
     output:
         f"{FE_DIR}/design_seed{{seed}}.nc",
     wildcard_constraints:
         seed=r"\d+",
     params:
-        fe=FE_MODEL,
-        cfg=FE_MODEL_JSON,
+        fe=FE_DESIGN_MODEL,
+        cfg=json_arg(FE_DESIGN_MODEL),
     threads: 1
     resources:
         mem_mb=1000,  # sized for scale_large.yaml (7 conductivities in a 40 um HL)
@@ -65,14 +77,42 @@ rule fe_design:
         "--config {params.cfg} --out {output}"
 
 
+rule fe_sensitivity:
+    """Context for fe_hotspot_ratio: the bare model of one seed with width, cell and sigma_gb varied."""
+    input:
+        code=FE_CODE,
+    output:
+        f"{FE_DIR}/sensitivity_seed{{seed}}.nc",
+    wildcard_constraints:
+        seed=r"\d+",
+    params:
+        fe=FE_SENS_MODEL,
+        cfg=json_arg(FE_SENS_MODEL),
+    threads: 1
+    resources:
+        mem_mb=1000,  # the finest cell (0.25 um on 200 um x 100 um: 320k unknowns) dominates
+        runtime=10,
+    log:
+        f"{RESULTS}/logs/fe/sensitivity_seed{{seed}}.log",
+    conda:
+        CONDA_ENV
+    benchmark:
+        f"{RESULTS}/benchmarks/fe_sensitivity_seed{{seed}}.tsv"
+    shell:
+        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} fe-solve --sensitivity --seed {{wildcards.seed}} "
+        "--config {params.cfg} --out {output}"
+
+
 rule fe_index:
     """List the ensemble members (file names, beside the index) for the notebook."""
     input:
         members=expand(f"{FE_DIR}/member_seed{{seed}}.nc", seed=FE_SEEDS),
         design=expand(f"{FE_DIR}/design_seed{{seed}}.nc", seed=FE_DESIGN_SEEDS),
+        sensitivity=expand(f"{FE_DIR}/sensitivity_seed{{seed}}.nc", seed=FE_SENS_SEEDS),
     output:
         members=f"{FE_DIR}/members.txt",
         design=f"{FE_DIR}/design.txt",
+        sensitivity=f"{FE_DIR}/sensitivity.txt",
     threads: 1
     resources:
         mem_mb=500,
@@ -83,14 +123,16 @@ rule fe_index:
         CONDA_ENV
     shell:
         "(for f in {input.members}; do basename $f; done > {output.members} && "
-        "for f in {input.design}; do basename $f; done > {output.design}) 2> {log}"
+        "for f in {input.design}; do basename $f; done > {output.design} && "
+        "for f in {input.sensitivity}; do basename $f; done > {output.sensitivity}) 2> {log}"
 
 
 notebook(
     "fig4_fe",
-    inputs={"members": f"{FE_DIR}/members.txt", "design": f"{FE_DIR}/design.txt"},
+    inputs={"members": f"{FE_DIR}/members.txt", "design": f"{FE_DIR}/design.txt",
+            "sensitivity": f"{FE_DIR}/sensitivity.txt"},
     params={"homogenized_tolerance_pct": FE["homogenized_tolerance_pct"]},
     sheets=[],
     category="Fig. 4 FE Li+ flux",
-    tables=["fe_ensemble.csv", "fe_design_map.csv"],
+    tables=["fe_ensemble.csv", "fe_design_map.csv", "fe_hotspot_sensitivity.csv"],
 )

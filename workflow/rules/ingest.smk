@@ -20,6 +20,7 @@ def ingest_rule(sheet, outputs):
         name: f"ingest_{sheet}"
         input:
             raw_inputs(sheet),
+            code=module_code(f"llzo.pipeline.ingest_{sheet}"),  # editing a reader reruns its ingest
         output:
             [interim_output(o) for o in outputs],
         threads: 1

@@ -35,6 +35,9 @@ Poisson-Voronoi grains, sigma_grain 1e-3 S/cm, 5 nm boundaries at 1e-8 S/cm, see
   grains with grains; the ratio of the highest to the lowest per-grain mean at the interface is
   ~190 (median), the 90th/10th percentile ~10. DESIGN.md defines max/mean, which is kept.
 
+The pipeline recomputes these dependencies every run (:mod:`llzo.fe.sensitivity`, rule
+``fe_sensitivity``, figure ``fig4-sensitivity``), so the numbers above can be checked there.
+
 Conclusion: no physics-based change was found that the paper's model has and ours lacks; the
 claim stays below 10 (seed spread 4-18) because the ratio depends on resolution (singular) and
 interface length (extreme value), neither of which the paper states.

@@ -14,11 +14,14 @@ from llzo.fe.store import read_netcdf
 TOLERANCES_PCT = (5.0, 10.0, 20.0, 50.0)
 
 
-def read_index(index_path: str | Path) -> list[xr.Dataset]:
-    """Read every NetCDF listed (relative to the index file) in ``index_path``."""
+def read_index(index_path: str | Path, allow_empty: bool = False) -> list[xr.Dataset]:
+    """Read every NetCDF listed (relative to the index file) in ``index_path``.
+
+    An empty index is an error unless ``allow_empty`` (optional studies with ``n_seeds: 0``).
+    """
     index_path = Path(index_path)
     names = [ln.strip() for ln in index_path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    if not names:
+    if not names and not allow_empty:
         raise ValueError(f"{index_path}: lists no ensemble members")
     return [read_netcdf(index_path.parent / n) for n in names]
 

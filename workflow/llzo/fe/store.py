@@ -11,6 +11,7 @@ import xarray as xr
 from llzo.fe.design import design_map
 from llzo.fe.model import run_member
 from llzo.fe.params import UM, fe_params
+from llzo.fe.sensitivity import FACTORS, hotspot_sensitivity
 from llzo.pipeline.atomic import atomic_path
 
 
@@ -40,5 +41,15 @@ def design_to_file(fe_cfg: Mapping[str, Any], seed: int, out: str | Path) -> xr.
     d = fe_cfg["design"]
     ds = design_map(p, seed, d["hl_sigma_S_cm"], float(d["hl_thickness_um"]),
                     float(fe_cfg["homogenized_tolerance_pct"]), float(fe_cfg["hotspot_window_um"]) * UM)
+    write_netcdf(ds, out)
+    return ds
+
+
+def sensitivity_to_file(fe_cfg: Mapping[str, Any], seed: int, out: str | Path) -> xr.Dataset:
+    """Compute the hot-spot sensitivity (``fe.sensitivity`` config) of one seed and write it."""
+    p = fe_params(fe_cfg)
+    sens = fe_cfg["sensitivity"]
+    ds = hotspot_sensitivity(p, seed, {f: sens[f] for f in FACTORS if f in sens},
+                             float(fe_cfg["hotspot_window_um"]) * UM)
     write_netcdf(ds, out)
     return ds
