@@ -24,14 +24,23 @@ def small_params(**kw) -> FEParams:
     return FEParams(**base)
 
 
-def solved(m: Microstructure, p: FEParams, method="amg", **kw):
+def run_solver(s, method: str):
+    """``amg`` (full matrix), ``amg-rb`` (red-black reduced, as the pipeline solves) or ``direct``."""
+    if method == "amg":
+        return solve_amg(s.A, s.b)
+    if method == "amg-rb":
+        return solve_amg(s.A, s.b, red=s.red)
+    return solve_direct(s.A, s.b)
+
+
+def solved(m: Microstructure, p: FEParams, method="amg-rb", **kw):
     s = assemble(m, sigma_field(m, p.sigma_grain_S_m, p.sigma_hl_S_m), p.gb_area_resistance_ohm_m2,
                  kw.get("bottom", p.bias_high_V), kw.get("top", p.bias_low_V))
-    sol = solve_amg(s.A, s.b) if method == "amg" else solve_direct(s.A, s.b)
+    sol = run_solver(s, method)
     return s, sol, currents(s, sol.phi_V)
 
 
-@pytest.mark.parametrize("method", ["amg", "direct"])
+@pytest.mark.parametrize("method", ["amg", "amg-rb", "direct"])
 def test_layered_stack_matches_series_resistance(method):
     h = 0.5 * UM
     cells = [10, 6, 14, 4]
@@ -39,7 +48,7 @@ def test_layered_stack_matches_series_resistance(method):
     r_gb = 5e-9 / 1e-6  # delta / sigma_gb, ohm m2
     m = layered_microstructure(cells, nx=6, cell_m=h)
     s = assemble(m, sigma_field(m, sig, 1.0), r_gb, 0.1, 0.0)
-    sol = solve_amg(s.A, s.b) if method == "amg" else solve_direct(s.A, s.b)
+    sol = run_solver(s, method)
     cur = currents(s, sol.phi_V)
     R = float(np.sum(np.array(cells) * h / sig)) + (len(cells) - 1) * r_gb  # ohm m2
     j_exact = 0.1 / R
@@ -59,11 +68,12 @@ def test_layered_stack_with_hl_slabs():
     assert cur.jy_faces_A_m2 == pytest.approx(0.1 / R, rel=1e-9)
 
 
+@pytest.mark.parametrize("method", ["amg", "amg-rb"])
 @pytest.mark.parametrize("with_hl", [False, True])
-def test_current_is_conserved(with_hl):
+def test_current_is_conserved(with_hl, method):
     p = small_params()
     m = make_microstructure(p, seed=3, with_hl=with_hl)
-    _, _, cur = solved(m, p)
+    _, _, cur = solved(m, p, method)
     assert abs(cur.total_in_A_m - cur.total_out_A_m) <= 1e-8 * abs(cur.total_out_A_m)
     # every cell: net current zero to the same precision
     ny, nx = m.shape
@@ -73,14 +83,38 @@ def test_current_is_conserved(with_hl):
     assert np.abs(net).max() <= 1e-8 * abs(cur.total_out_A_m)
 
 
-def test_amg_agrees_with_direct_solver():
+@pytest.mark.parametrize("method", ["amg", "amg-rb"])
+@pytest.mark.parametrize("with_hl", [False, True])
+def test_amg_agrees_with_direct_solver(method, with_hl):
     p = small_params()
-    m = make_microstructure(p, seed=5, with_hl=False)
-    _, amg, c_amg = solved(m, p, "amg")
+    m = make_microstructure(p, seed=5, with_hl=with_hl)
+    _, amg, c_amg = solved(m, p, method)
     _, direct, c_dir = solved(m, p, "direct")
     assert amg.iterations < 60
     np.testing.assert_allclose(amg.phi_V, direct.phi_V, rtol=0, atol=1e-9 * 0.1)
     assert c_amg.total_out_A_m == pytest.approx(c_dir.total_out_A_m, rel=1e-8)
+
+
+def test_red_black_reduction_is_exact_and_refuses_other_systems():
+    import scipy.sparse.linalg as spla
+
+    from llzo.fe.solve import red_black_reduce
+
+    p = small_params()
+    m = make_microstructure(p, seed=1, with_hl=True)
+    s = assemble(m, sigma_field(m, p.sigma_grain_S_m, p.sigma_hl_S_m), p.gb_area_resistance_ohm_m2, 0.1, 0.0)
+    r, k, d, A_rb, S, b_s = red_black_reduce(s.A, s.b, s.red)
+    assert S.shape == (k.size, k.size) and r.size + k.size == s.A.shape[0]
+    assert abs(S - S.T).max() <= 1e-12 * abs(S).max()
+    # solving the Schur complement directly and back-substituting is the full direct solution
+    phi = np.empty(s.A.shape[0])
+    phi[k] = spla.spsolve(S.tocsc(), b_s)
+    phi[r] = (s.b[r] - A_rb @ phi[k]) / d
+    np.testing.assert_allclose(phi, solve_direct(s.A, s.b).phi_V, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="red unknowns couple"):
+        red_black_reduce(s.A, s.b, np.ones(s.A.shape[0], bool))  # all red: red cells touch red cells
+    with pytest.raises(ValueError, match="entries for a matrix"):
+        red_black_reduce(s.A, s.b, s.red[:-1])
 
 
 def test_mirror_symmetry():

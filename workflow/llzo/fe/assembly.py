@@ -56,6 +56,21 @@ class System:
     bias_top_V: float
     cell_m: float
 
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(ny, nx) cells."""
+        return self.gx.shape[0], self.gy.shape[1]
+
+    @property
+    def red(self) -> np.ndarray:
+        """(N,) checkerboard mask: the cells with an even i + j.
+
+        The 5-point stencil couples each cell only to cells of the other colour, so the system is
+        red-black (see :func:`llzo.fe.solve.red_black_reduce`).
+        """
+        i, j = np.indices(self.shape)
+        return ((i + j) % 2 == 0).ravel()
+
 
 def sigma_field(m: Microstructure, sigma_grain_S_m: float | np.ndarray, sigma_hl_S_m: float) -> np.ndarray:
     """(ny, nx) conductivity: per-grain (scalar or array indexed by label) or HL."""

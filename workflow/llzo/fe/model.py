@@ -50,7 +50,7 @@ def solve_case(p: FEParams, seed: int, case: str, method: str = "amg", hl_thickn
     m = make_microstructure(p, seed, with_hl=case == "hl")
     sig = sigma_field(m, p.sigma_grain_S_m, p.sigma_hl_S_m)
     s = assemble(m, sig, p.gb_area_resistance_ohm_m2, p.bias_high_V, p.bias_low_V)
-    sol = solve(s.A, s.b, method=method)
+    sol = solve(s.A, s.b, method=method, red=s.red)
     return CaseResult(m, sol.phi_V.reshape(m.shape), currents(s, sol.phi_V), sol)
 
 

@@ -1,4 +1,8 @@
-"""Linear solvers for the FE system: PyAMG-preconditioned CG, and SciPy's direct solver as reference."""
+"""Linear solvers for the FE system.
+
+PyAMG-preconditioned CG, after an exact red-black reduction where the caller gives the colouring,
+and SciPy's direct solver as the reference.
+"""
 
 from __future__ import annotations
 
@@ -63,8 +67,8 @@ def _rel_res(A: sp.csr_matrix, phi: np.ndarray, b: np.ndarray) -> float:
 
 
 def solve_amg(A: sp.csr_matrix, b: np.ndarray, tol: float = 1e-10, maxiter: int = 500,
-              kind: str = "rs") -> Solution:
-    """Solve with CG preconditioned by one AMG V-cycle.
+              kind: str = "rs", red: np.ndarray | None = None) -> Solution:
+    """Solve with CG preconditioned by one AMG V-cycle, optionally after an exact red-black reduction.
 
     Parameters
     ----------
@@ -82,6 +86,13 @@ def solve_amg(A: sp.csr_matrix, b: np.ndarray, tol: float = 1e-10, maxiter: int 
         boundaries; the default) or ``sa`` (smoothed aggregation: kept for comparison only; with
         its default symmetric strength it needs ~10x more CG iterations on these jumps, with
         ``evolution`` strength 14 iterations but a ~4x slower set-up than RS).
+    red
+        Red mask of a red-black (checkerboard) colouring of the unknowns, or None. Given, the red
+        unknowns are eliminated exactly first (:func:`red_black_reduce`) and AMG-CG solves the
+        half-size Schur complement: measured at 1e6 unknowns (min of 3, CPU), the same 9 CG
+        iterations, ~30 % less set-up and ~45 % less solve time than AMG-CG on the full matrix
+        (1.04 s instead of 1.72 s in all; RS spends its finest level on approximately the same
+        reduction, plus smoothing there). Without it, the full matrix.
 
     Notes
     -----
@@ -107,24 +118,90 @@ def solve_amg(A: sp.csr_matrix, b: np.ndarray, tol: float = 1e-10, maxiter: int 
     """
     c0, t0 = time.process_time(), time.perf_counter()
     A = sp.csr_matrix(A)
-    if kind == "rs":
-        smooth = {"presmoother": ("gauss_seidel", {"sweep": "forward"}),
-                  "postsmoother": ("gauss_seidel", {"sweep": "backward"})}
-        ml = pyamg.ruge_stuben_solver(A, strength=("classical", {"theta": 0.1}), CF=("RS", {"second_pass": True}),
-                                      interpolation="direct", max_coarse=5000, coarse_solver="splu", **smooth)
-    elif kind == "sa":
-        ml = pyamg.smoothed_aggregation_solver(A, symmetry="symmetric", max_coarse=500, coarse_solver="splu")
+    if red is not None:
+        red_idx, black_idx, d_red, A_rb, S, b_s = red_black_reduce(A, b, red)
+        # the full residual equals the reduced one on black rows and vanishes on red rows, so the
+        # reduced tolerance is scaled to give ||b - A phi|| <= tol ||b||
+        tol_s = tol * float(np.linalg.norm(b) / max(np.linalg.norm(b_s), 1e-300))
     else:
-        raise ValueError(f"unknown AMG kind {kind!r}")
+        S, b_s, tol_s = A, b, tol
+    ml = _hierarchy(S, kind)
     c1, t1 = time.process_time(), time.perf_counter()
     res: list[float] = []
     with _single_threaded_blas():
-        phi = ml.solve(b, tol=tol, maxiter=maxiter, accel="cg", residuals=res)
+        x = ml.solve(b_s, tol=tol_s, maxiter=maxiter, accel="cg", residuals=res)
+    if red is not None:
+        phi = np.empty_like(b, dtype=float)
+        phi[black_idx] = x
+        phi[red_idx] = (b[red_idx] - A_rb @ x) / d_red
+    else:
+        phi = x
     c2, t2 = time.process_time(), time.perf_counter()
     rel = _rel_res(A, phi, b)
     if rel > 100 * tol:
         raise RuntimeError(f"AMG-CG did not converge: relative residual {rel:.2e} after {len(res) - 1} iterations")
-    return Solution(phi, f"amg-{kind}", len(res) - 1, rel, t1 - t0, t2 - t1, c1 - c0, c2 - c1)
+    name = f"amg-{kind}" + ("-redblack" if red is not None else "")
+    return Solution(phi, name, len(res) - 1, rel, t1 - t0, t2 - t1, c1 - c0, c2 - c1)
+
+
+def _hierarchy(A: sp.csr_matrix, kind: str) -> pyamg.multilevel.MultilevelSolver:
+    if kind == "rs":
+        smooth = {"presmoother": ("gauss_seidel", {"sweep": "forward"}),
+                  "postsmoother": ("gauss_seidel", {"sweep": "backward"})}
+        return pyamg.ruge_stuben_solver(A, strength=("classical", {"theta": 0.1}), CF=("RS", {"second_pass": True}),
+                                        interpolation="direct", max_coarse=5000, coarse_solver="splu", **smooth)
+    if kind == "sa":
+        return pyamg.smoothed_aggregation_solver(A, symmetry="symmetric", max_coarse=500, coarse_solver="splu")
+    raise ValueError(f"unknown AMG kind {kind!r}")
+
+
+def red_black_reduce(A: sp.csr_matrix, b: np.ndarray, red: np.ndarray):
+    """Eliminate the red unknowns of a red-black (bipartite) system exactly.
+
+    With a 5-point stencil on a grid coloured like a checkerboard, every red unknown couples only
+    to black ones, so A_rr is diagonal and the black unknowns solve the Schur complement
+
+        S x_b = b_b - A_br A_rr^-1 b_r,    S = A_bb - A_br A_rr^-1 A_rb   (SPD, 9-point, N / 2),
+
+    after which x_r = A_rr^-1 (b_r - A_rb x_b). This is the first coarsening Ruge-Stuben makes on
+    such a matrix anyway (red F-points, direct interpolation from their black neighbours gives
+    exactly S as the Galerkin operator), done once exactly, without smoothing on the fine grid.
+
+    Parameters
+    ----------
+    A, b
+        SPD system whose red-red block is diagonal.
+    red
+        (N,) bool mask of the red unknowns (e.g. :attr:`llzo.fe.assembly.System.red`).
+
+    Returns
+    -------
+    tuple
+        (red indices, black indices, diagonal of A_rr, A_rb, S, reduced right-hand side).
+
+    Raises
+    ------
+    ValueError
+        If ``red`` does not match ``A``'s size or A_rr is not diagonal (not a red-black system).
+    """
+    red = np.asarray(red, dtype=bool).ravel()
+    if red.size != A.shape[0]:
+        raise ValueError(f"red mask has {red.size} entries for a matrix of size {A.shape[0]}")
+    r = np.flatnonzero(red)
+    k = np.flatnonzero(~red)
+    A_r = A[r]
+    A_rr = A_r[:, r]
+    if A_rr.count_nonzero() != np.count_nonzero(A_rr.diagonal()) or np.any(A_rr.diagonal() <= 0):
+        raise ValueError("not a red-black system: red unknowns couple to each other")
+    d = A_rr.diagonal()
+    A_rb = A_r[:, k].tocsr()
+    A_k = A[k]
+    A_br = A_k[:, r]
+    S = (A_k[:, k] - A_br @ sp.diags(1.0 / d) @ A_rb).tocsr()
+    S.sum_duplicates()
+    S.sort_indices()
+    b_s = b[k] - A_br @ (b[r] / d)
+    return r, k, d, A_rb, S, b_s
 
 
 def solve_direct(A: sp.csr_matrix, b: np.ndarray) -> Solution:
@@ -135,10 +212,11 @@ def solve_direct(A: sp.csr_matrix, b: np.ndarray) -> Solution:
     return Solution(phi, "direct", 0, _rel_res(A, phi, b), 0.0, t1 - t0, 0.0, c1 - c0)
 
 
-def solve(A: sp.csr_matrix, b: np.ndarray, method: str = "amg", tol: float = 1e-10) -> Solution:
-    """Solve with ``method`` in :data:`METHODS`."""
+def solve(A: sp.csr_matrix, b: np.ndarray, method: str = "amg", tol: float = 1e-10,
+          red: np.ndarray | None = None) -> Solution:
+    """Solve with ``method`` in :data:`METHODS` (``red``: see :func:`solve_amg`; unused by ``direct``)."""
     if method == "amg":
-        return solve_amg(A, b, tol=tol)
+        return solve_amg(A, b, tol=tol, red=red)
     if method == "direct":
         return solve_direct(A, b)
     raise ValueError(f"unknown method {method!r}; choose from {METHODS}")
