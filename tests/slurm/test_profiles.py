@@ -39,6 +39,8 @@ def test_slurm_profile_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "set-resources" not in prof  # requests are declared in the rules (next test)
     assert prof["groups"]["ingest_sweeps"] == prof["groups"]["demo_data"] == "llzo_prepare"
     assert prof["groups"]["scorecard"] == prof["groups"]["report"] == "llzo_final"
+    assert prof["groups"]["fe_sensitivity"] == "llzo_fe_context"  # short seeds share one Slurm job
+    assert "fe_member" not in prof["groups"] and "fe_design" not in prof["groups"]
 
 
 def test_slurm_profile_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,12 +97,12 @@ def test_scale_large_plans_through_slurm_profile(tmp_path: Path) -> None:
 
 
 def test_every_rule_declares_threads_and_resources(tmp_path: pytest.TempPathFactory) -> None:
-    """A dry run lists mem_mb and runtime for every job (declared in the rule, not the profile)."""
+    """A dry run of every job (--forceall: also in a built tree) lists mem_mb and runtime for each."""
     import re
     import subprocess
     import sys
 
-    res = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "2"], cwd=REPO,
+    res = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--forceall", "--cores", "2"], cwd=REPO,
                          capture_output=True, text=True)
     out = res.stdout + res.stderr
     jobs = re.findall(r"^(?:local)?rule (\w+):\n(.*?)(?=^\S|\Z)", out, flags=re.M | re.S)

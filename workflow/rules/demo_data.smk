@@ -13,7 +13,7 @@ rule demo_data:
     params:
         lab=config["lab"],  # a change to any lab parameter regenerates the demo
         seed=config["seed"],
-        cfg=lambda wc: shlex.quote(json.dumps(config["lab"], sort_keys=True)),
+        cfg=json_arg(config["lab"]),
     threads: 1
     resources:
         mem_mb=500,  # measured peak RSS ~125 MB

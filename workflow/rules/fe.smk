@@ -19,10 +19,9 @@ FE_DESIGN_SEEDS = list(range(FE["first_seed"], FE["first_seed"] + FE["design"]["
 FE_SENS = FE.get("sensitivity", {"n_seeds": 0})
 FE_SENS_SEEDS = list(range(FE["first_seed"], FE["first_seed"] + FE_SENS["n_seeds"]))
 # what one job of each kind depends on (a change to anything else does not rerun it)
-_FE_BASE = {k: v for k, v in FE.items() if k not in ("n_seeds", "first_seed", "design", "sensitivity")}
-FE_MODEL = _FE_BASE
-FE_DESIGN_MODEL = {**_FE_BASE, "design": {k: v for k, v in FE["design"].items() if k != "n_seeds"}}
-FE_SENS_MODEL = {**_FE_BASE, "sensitivity": {k: v for k, v in FE_SENS.items() if k != "n_seeds"}}
+FE_MODEL = {k: v for k, v in FE.items() if k not in ("n_seeds", "first_seed", "design", "sensitivity")}
+FE_DESIGN_MODEL = {**FE_MODEL, "design": {k: v for k, v in FE["design"].items() if k != "n_seeds"}}
+FE_SENS_MODEL = {**FE_MODEL, "sensitivity": {k: v for k, v in FE_SENS.items() if k != "n_seeds"}}
 
 FE_CODE = module_code("llzo.fe.store")  # the solver code: editing it reruns the FE jobs
 
