@@ -39,8 +39,7 @@ def test_slurm_profile_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "set-resources" not in prof  # requests are declared in the rules (next test)
     assert prof["groups"]["ingest_sweeps"] == prof["groups"]["demo_data"] == "llzo_prepare"
     assert prof["groups"]["scorecard"] == prof["groups"]["report"] == "llzo_final"
-    assert prof["groups"]["fe_sensitivity"] == "llzo_fe_context"  # short seeds share one Slurm job
-    assert "fe_member" not in prof["groups"] and "fe_design" not in prof["groups"]
+    assert not {"fe_member", "fe_design", "fe_sensitivity"} & set(prof["groups"])  # one Slurm job per seed
 
 
 def test_slurm_profile_environment(monkeypatch: pytest.MonkeyPatch) -> None:
