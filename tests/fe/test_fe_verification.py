@@ -103,13 +103,12 @@ def test_red_black_reduction_is_exact_and_refuses_other_systems():
     p = small_params()
     m = make_microstructure(p, seed=1, with_hl=True)
     s = assemble(m, sigma_field(m, p.sigma_grain_S_m, p.sigma_hl_S_m), p.gb_area_resistance_ohm_m2, 0.1, 0.0)
-    r, k, d, A_rb, S, b_s = red_black_reduce(s.A, s.b, s.red)
-    assert S.shape == (k.size, k.size) and r.size + k.size == s.A.shape[0]
-    assert abs(S - S.T).max() <= 1e-12 * abs(S).max()
+    rb = red_black_reduce(s.A, s.b, s.red)
+    n_black = rb.black_idx.size
+    assert rb.S.shape == (n_black, n_black) and rb.red_idx.size + n_black == s.A.shape[0]
+    assert abs(rb.S - rb.S.T).max() <= 1e-12 * abs(rb.S).max()
     # solving the Schur complement directly and back-substituting is the full direct solution
-    phi = np.empty(s.A.shape[0])
-    phi[k] = spla.spsolve(S.tocsc(), b_s)
-    phi[r] = (s.b[r] - A_rb @ phi[k]) / d
+    phi = rb.expand(spla.spsolve(rb.S.tocsc(), rb.b))
     np.testing.assert_allclose(phi, solve_direct(s.A, s.b).phi_V, rtol=0, atol=1e-12)
     with pytest.raises(ValueError, match="red unknowns couple"):
         red_black_reduce(s.A, s.b, np.ones(s.A.shape[0], bool))  # all red: red cells touch red cells

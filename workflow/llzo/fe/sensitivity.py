@@ -40,7 +40,7 @@ def _variant(p: FEParams, factor: str, value: float) -> FEParams:
     if factor == "width_um":
         return check(replace(p, width_m=value * UM))
     if factor == "cell_um":
-        return check(replace(p, cell_m=value * UM))
+        return p.with_cell(value * UM)
     if factor == "sigma_gb_S_cm":
         return check(replace(p, sigma_gb_S_m=value * S_PER_CM))
     raise ValueError(f"unknown factor {factor!r}; choose from {FACTORS}")

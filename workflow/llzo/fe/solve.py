@@ -118,10 +118,11 @@ def solve_amg(A: sp.csr_matrix, b: np.ndarray, tol: float = 1e-10, maxiter: int 
     """
     c0, t0 = time.process_time(), time.perf_counter()
     A = sp.csr_matrix(A)
-    if red is not None:
-        red_idx, black_idx, d_red, A_rb, S, b_s = red_black_reduce(A, b, red)
+    rb = red_black_reduce(A, b, red) if red is not None else None
+    if rb is not None:
         # the full residual equals the reduced one on black rows and vanishes on red rows, so the
         # reduced tolerance is scaled to give ||b - A phi|| <= tol ||b||
+        S, b_s = rb.S, rb.b
         tol_s = tol * float(np.linalg.norm(b) / max(np.linalg.norm(b_s), 1e-300))
     else:
         S, b_s, tol_s = A, b, tol
@@ -130,12 +131,7 @@ def solve_amg(A: sp.csr_matrix, b: np.ndarray, tol: float = 1e-10, maxiter: int 
     res: list[float] = []
     with _single_threaded_blas():
         x = ml.solve(b_s, tol=tol_s, maxiter=maxiter, accel="cg", residuals=res)
-    if red is not None:
-        phi = np.empty_like(b, dtype=float)
-        phi[black_idx] = x
-        phi[red_idx] = (b[red_idx] - A_rb @ x) / d_red
-    else:
-        phi = x
+    phi = rb.expand(x) if rb is not None else x
     c2, t2 = time.process_time(), time.perf_counter()
     rel = _rel_res(A, phi, b)
     if rel > 100 * tol:
@@ -155,7 +151,41 @@ def _hierarchy(A: sp.csr_matrix, kind: str) -> pyamg.multilevel.MultilevelSolver
     raise ValueError(f"unknown AMG kind {kind!r}")
 
 
-def red_black_reduce(A: sp.csr_matrix, b: np.ndarray, red: np.ndarray):
+@dataclass(frozen=True)
+class RedBlackSystem:
+    """A red-black system with its red unknowns eliminated (see :func:`red_black_reduce`).
+
+    Attributes
+    ----------
+    red_idx, black_idx
+        Indices of the red and black unknowns in the full system.
+    d_red
+        Diagonal of A_rr.
+    A_rb
+        Red-black block (red rows, black columns).
+    b_red
+        Right-hand side on the red rows.
+    S, b
+        The Schur complement (black unknowns) and its right-hand side.
+    """
+
+    red_idx: np.ndarray
+    black_idx: np.ndarray
+    d_red: np.ndarray
+    A_rb: sp.csr_matrix
+    b_red: np.ndarray
+    S: sp.csr_matrix
+    b: np.ndarray
+
+    def expand(self, x_black: np.ndarray) -> np.ndarray:
+        """Full solution from the black one: x_r = A_rr^-1 (b_r - A_rb x_b)."""
+        phi = np.empty(self.red_idx.size + self.black_idx.size)
+        phi[self.black_idx] = x_black
+        phi[self.red_idx] = (self.b_red - self.A_rb @ x_black) / self.d_red
+        return phi
+
+
+def red_black_reduce(A: sp.csr_matrix, b: np.ndarray, red: np.ndarray) -> RedBlackSystem:
     """Eliminate the red unknowns of a red-black (bipartite) system exactly.
 
     With a 5-point stencil on a grid coloured like a checkerboard, every red unknown couples only
@@ -176,8 +206,8 @@ def red_black_reduce(A: sp.csr_matrix, b: np.ndarray, red: np.ndarray):
 
     Returns
     -------
-    tuple
-        (red indices, black indices, diagonal of A_rr, A_rb, S, reduced right-hand side).
+    RedBlackSystem
+        S and its right-hand side, and what :meth:`RedBlackSystem.expand` needs for the reds.
 
     Raises
     ------
@@ -201,7 +231,7 @@ def red_black_reduce(A: sp.csr_matrix, b: np.ndarray, red: np.ndarray):
     S.sum_duplicates()
     S.sort_indices()
     b_s = b[k] - A_br @ (b[r] / d)
-    return r, k, d, A_rb, S, b_s
+    return RedBlackSystem(r, k, d, A_rb, b[r], S, b_s)
 
 
 def solve_direct(A: sp.csr_matrix, b: np.ndarray) -> Solution:
