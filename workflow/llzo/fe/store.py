@@ -8,11 +8,11 @@ from typing import Any
 
 import xarray as xr
 
+from llzo.atomic import atomic_path
 from llzo.fe.design import design_map
 from llzo.fe.model import run_member
 from llzo.fe.params import UM, fe_params
 from llzo.fe.sensitivity import FACTORS, hotspot_sensitivity
-from llzo.pipeline.atomic import atomic_path
 
 
 def write_netcdf(ds: xr.Dataset, path: str | Path) -> None:

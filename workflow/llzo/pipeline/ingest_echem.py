@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from llzo.atomic import write_parquet, write_tsv
 from llzo.io.biologic import read_eclab
 from llzo.io.errors import RawDataError
 from llzo.io.manifest import build_manifest
 from llzo.io.sheets import read_sheet
-from llzo.pipeline.atomic import write_parquet, write_tsv
 
 log = logging.getLogger(__name__)
 

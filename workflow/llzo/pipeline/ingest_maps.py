@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from llzo.atomic import atomic_dir, write_parquet, write_tsv
 from llzo.io.afm import canonical_channels, read_afm, read_mask
 from llzo.io.errors import RawDataError
 from llzo.io.manifest import build_manifest
 from llzo.io.sheets import read_sheet
-from llzo.pipeline.atomic import atomic_dir, write_parquet, write_tsv
 
 log = logging.getLogger(__name__)
 

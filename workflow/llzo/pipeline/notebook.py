@@ -18,8 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from llzo.atomic import atomic_path
 from llzo.io.manifest import combined_sha256
-from llzo.pipeline.atomic import atomic_path
 
 log = logging.getLogger(__name__)
 KERNEL = "llzo"

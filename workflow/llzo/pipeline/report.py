@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from llzo.pipeline.atomic import atomic_path, write_text
+from llzo.atomic import atomic_path, write_text
 
 _MARK = {"pass": "✅ pass", "fail": "❌ fail", "missing": "⬜ missing"}
 

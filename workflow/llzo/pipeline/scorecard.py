@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from llzo.atomic import write_text
 from llzo.claims import evaluate
-from llzo.pipeline.atomic import write_text
 
 COLUMNS = [
     "claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
