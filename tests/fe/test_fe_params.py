@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from llzo.cli import main
 from llzo.fe.params import FEConfigError, fe_params
+from llzo.pipeline.cli import main
 
 
 @pytest.fixture()

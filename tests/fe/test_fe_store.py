@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from llzo.cli import main
 from llzo.fe.ensemble import design_table, member_table, read_index
 from llzo.fe.sensitivity import sensitivity_table
 from llzo.fe.store import read_netcdf
+from llzo.pipeline.cli import main
 
 
 @pytest.fixture()

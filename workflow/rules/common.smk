@@ -259,4 +259,4 @@ def notebook(name, *, inputs, params, sheets, category, tables=(), optional_inpu
         benchmark:
             f"{RESULTS}/benchmarks/notebook_{name}.tsv"
         shell:
-            f"{shlex.quote(PY)} -m llzo.cli --log {{log}} run-notebook --spec {{params.spec}}"
+            f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} run-notebook --spec {{params.spec}}"

@@ -25,5 +25,5 @@ rule demo_data:
     benchmark:
         "results/demo/benchmarks/demo_data.tsv"
     shell:
-        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} demo-data --raw {{output.raw}} --truth {{output.truth}} "
+        f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} demo-data --raw {{output.raw}} --truth {{output.truth}} "
         "--seed {params.seed} --config {params.cfg}"

@@ -47,7 +47,7 @@ rule fe_member:
     benchmark:
         f"{RESULTS}/benchmarks/fe_member_seed{{seed}}.tsv"
     shell:
-        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} fe-solve --seed {{wildcards.seed}} "
+        f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} fe-solve --seed {{wildcards.seed}} "
         "--config {params.cfg} --out {output}"
 
 
@@ -72,7 +72,7 @@ rule fe_design:
     benchmark:
         f"{RESULTS}/benchmarks/fe_design_seed{{seed}}.tsv"
     shell:
-        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} fe-solve --design --seed {{wildcards.seed}} "
+        f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} fe-solve --design --seed {{wildcards.seed}} "
         "--config {params.cfg} --out {output}"
 
 
@@ -98,7 +98,7 @@ rule fe_sensitivity:
     benchmark:
         f"{RESULTS}/benchmarks/fe_sensitivity_seed{{seed}}.tsv"
     shell:
-        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} fe-solve --sensitivity --seed {{wildcards.seed}} "
+        f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} fe-solve --sensitivity --seed {{wildcards.seed}} "
         "--config {params.cfg} --out {output}"
 
 

@@ -34,7 +34,7 @@ def ingest_rule(sheet, outputs):
         benchmark:
             f"{RESULTS}/benchmarks/ingest_{sheet}.tsv"
         shell:
-            f"{shlex.quote(PY)} -m llzo.cli --log {{log}} ingest {sheet} --raw {RAW} --out {INTERIM}"
+            f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} ingest {sheet} --raw {RAW} --out {INTERIM}"
 
 
 for _sheet, _outputs in INGEST_OUTPUTS.items():

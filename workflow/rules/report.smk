@@ -23,7 +23,7 @@ rule scorecard:
     params:
         claims=lambda wc, input: " ".join(input.claims),
     shell:
-        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} scorecard --paper-claims {{input.paper}} "
+        f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} scorecard --paper-claims {{input.paper}} "
         f"--panels {{input.panels}} --claims {{params.claims}} --figures-root {RESULTS}/figures "
         f"--dataset {DATASET} --csv {{output.csv}} --html {{output.html}} --coverage {{output.coverage}}"
 
@@ -47,6 +47,6 @@ rule report:
     conda:
         CONDA_ENV
     shell:
-        f"{shlex.quote(PY)} -m llzo.cli --log {{log}} report --config {{params.cfg}} "
+        f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} report --config {{params.cfg}} "
         f"--target {RESULTS}/claims.csv --coverage {RESULTS}/coverage.csv --out {{output.html}} "
         f"--intro {{output.intro}} --inner-log {RESULTS}/logs/report_inner.log"

@@ -1,14 +1,8 @@
-"""Command line of the pipeline steps (what the Snakemake rules call).
+"""The pipeline's command line (``llzo``): one sub-command per kind of Snakemake job.
 
-Each sub-command mirrors a library function::
-
-    python -m llzo.cli demo-data --raw data/raw/demo --truth data/truth/demo --config cfg.json
-    python -m llzo.cli ingest sweeps --raw data/raw/demo --out data/interim/demo
-    python -m llzo.cli run-notebook --notebook notebooks/x.py --spec spec.json
-    python -m llzo.cli scorecard ...
-
-Errors in raw data (:class:`llzo.io.errors.RawDataError`) are printed as one line naming the
-file, row/line and column, without a traceback, and exit with status 2.
+See :data:`DESCRIPTION` (printed by ``llzo --help``). Errors in raw data
+(:class:`llzo.io.errors.RawDataError`) are printed as one line naming the file, row/line and
+column, without a traceback, and exit with status 2; other failures exit with status 1.
 """
 
 from __future__ import annotations
@@ -23,6 +17,22 @@ from pathlib import Path
 from llzo.io.errors import RawDataError
 
 log = logging.getLogger("llzo")
+
+DESCRIPTION = """\
+The pipeline's steps, one command per kind of Snakemake job. The rules call them as
+`python -m llzo.pipeline.cli <command> ...`; after `make env` they are also on the path as
+`llzo <command>` (.venv/bin/llzo). You rarely need them by hand: `snakemake` runs them with the
+right arguments. They help to redo one step while debugging, e.g.
+
+  llzo ingest sweeps --raw data/raw/mylab --out /tmp/interim     # check a sheet and its files
+  llzo demo-data --raw /tmp/raw --truth /tmp/truth --seed 1 --config @lab.json
+  llzo fe-solve --seed 3 --config @fe.json --out /tmp/member_seed3.nc
+  llzo --log run.log run-notebook --spec @spec.json
+
+--config and --spec take JSON text or @file.json. A raw file that breaks the data contract
+(data/README.md) is reported in one line naming the file, row/line and column (exit status 2);
+any other failure exits with status 1.
+"""
 
 
 def _setup_logging(logfile: str | None) -> None:
@@ -95,16 +105,18 @@ def cmd_report(a: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser."""
-    p = argparse.ArgumentParser(prog="python -m llzo.cli", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--log", help="also write the log to this file")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = argparse.ArgumentParser(
+        prog="llzo", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run `llzo <command> --help` for the arguments of one command; data/README.md describes the raw "
+               "data, README.md the workflow.")
+    p.add_argument("--log", metavar="FILE", help="also write the log to FILE (the rules use results/<dataset>/logs/)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="<command>")
 
     s = sub.add_parser("demo-data", help="write the virtual lab's raw files and truth")
     s.add_argument("--raw", required=True, help="output folder for raw files (data/raw/<dataset>)")
     s.add_argument("--truth", required=True, help="output folder for the truth (data/truth/<dataset>)")
     s.add_argument("--config", required=True, help="lab config as JSON, or @file.json")
-    s.add_argument("--seed", type=int, required=True)
+    s.add_argument("--seed", type=int, required=True, help="seed of the lab's random numbers (same seed: same bytes)")
     s.set_defaults(func=cmd_demo_data)
 
     s = sub.add_parser("ingest", help="validate a sample sheet, read its files, write interim tables")
@@ -119,14 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_run_notebook)
 
     s = sub.add_parser("scorecard", help="write claims.csv, coverage.csv and scorecard.html")
-    s.add_argument("--paper-claims", required=True)
-    s.add_argument("--panels", required=True)
-    s.add_argument("--claims", nargs="*", default=[])
-    s.add_argument("--figures-root", required=True)
-    s.add_argument("--dataset", required=True)
-    s.add_argument("--csv", required=True)
-    s.add_argument("--html", required=True)
-    s.add_argument("--coverage", required=True)
+    s.add_argument("--paper-claims", required=True, metavar="YAML", help="workflow/config/paper_claims.yaml")
+    s.add_argument("--panels", required=True, metavar="YAML", help="workflow/config/panels.yaml")
+    s.add_argument("--claims", nargs="*", default=[], metavar="JSON", help="the notebooks' claims files")
+    s.add_argument("--figures-root", required=True, help="results/<dataset>/figures (for the panel coverage)")
+    s.add_argument("--dataset", required=True, help="dataset name (shown in the scorecard)")
+    s.add_argument("--csv", required=True, help="output claims.csv")
+    s.add_argument("--html", required=True, help="output scorecard.html")
+    s.add_argument("--coverage", required=True, help="output coverage.csv")
     s.set_defaults(func=cmd_scorecard)
 
     s = sub.add_parser("fe-solve", help="solve one Voronoi seed of the FE Li+ flux model (bare and HL)")
@@ -142,8 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("report", help="make report.html with snakemake --report")
     s.add_argument("--config", required=True, help="workflow config as JSON or @file")
     s.add_argument("--target", required=True, help="file whose DAG the report covers")
-    s.add_argument("--out", required=True)
-    s.add_argument("--inner-log")
+    s.add_argument("--out", required=True, help="output report.html")
+    s.add_argument("--inner-log", help="log of the inner snakemake --report run")
     s.add_argument("--intro", help="write the scorecard summary (reST) here first")
     s.add_argument("--coverage", help="coverage.csv (for the summary)")
     s.set_defaults(func=cmd_report)
