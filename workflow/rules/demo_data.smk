@@ -1,7 +1,7 @@
 # The virtual lab writes the demo dataset (raw files in the instruments' formats + the truth).
 
 # llzo.lab.demo imports its domain modules by name (importlib), so list the whole package
-LAB_CODE = sorted({c for f in sorted((LLZO_ROOT / "lab").glob("*.py")) for c in (str(f), *llzo_sources(f))})
+LAB_CODE = sources.package_code("llzo.lab", LLZO_ROOT)
 
 
 rule demo_data:
@@ -12,7 +12,7 @@ rule demo_data:
         truth=directory("data/truth/demo"),
     params:
         lab=config["lab"],  # a change to any lab parameter regenerates the demo
-        seed=config["seed"],
+        seed=config["lab_seed"],
         cfg=json_arg(config["lab"]),
     threads: 1
     resources:

@@ -1,18 +1,14 @@
 # Ingest: validate each sample sheet, read its raw files (read-only), write tidy interim tables
 # and a SHA-256 manifest of the raw files. One rule per sheet present in the dataset.
 
-#: Interim outputs of each sheet (the ingest module llzo.pipeline.ingest_<sheet> writes them).
-INGEST_OUTPUTS = {
-    "sweeps": ["sweeps_meta.parquet", "sweeps.parquet", "manifest_sweeps.tsv"],
-    "maps": ["maps_meta.parquet", "maps/", "manifest_maps.tsv"],  # "maps/": one NetCDF per map (directory)
-    "echem": ["echem_meta.parquet", "echem_eis.parquet", "echem_cycling.parquet", "manifest_echem.tsv"],
-}
+#: Interim outputs of each sheet (llzo.interim.FILES; llzo.pipeline.ingest_<sheet> writes them).
+INGEST_OUTPUTS = interim.FILES
 
 
 def interim_output(name):
     """An interim output path; a name ending in a slash is a directory of per-file outputs."""
-    path = f"{INTERIM}/{name.rstrip(os.sep)}"
-    return directory(path) if name.endswith(os.sep) else path
+    path = f"{INTERIM}/{name.rstrip('/')}"
+    return directory(path) if name.endswith("/") else path
 
 
 def ingest_rule(sheet, outputs):

@@ -1,20 +1,8 @@
 """Ingest of ``maps.tsv`` and its AFM map files into ``data/interim/<dataset>/``.
 
-Outputs (in ``out_dir``)
-------------------------
-maps_meta.parquet
-    The validated sheet plus, per map: ``nx``, ``ny``, ``pixel_size_x_m``, ``pixel_size_y_m``,
-    ``channel`` (the kind's channel title), ``format``, ``has_mask`` and ``nc_file`` (relative to
-    ``out_dir``).
-maps/<map_id>.nc
-    One NetCDF (classic format, written by xarray's scipy engine: deterministic bytes) per map with
-    the raw, unlevelled ``height_m`` and the kind's channel (``modulus_Pa``, ``potential_V`` or
-    ``current_A``) in SI units on ``y_m``/``x_m`` coordinates, and ``boundary_mask`` (uint8) when
-    the sheet gives a ``mask_file``.
-manifest_maps.tsv
-    ``path, bytes, sha256`` of the sheet, every map file and every mask.
-
-Nothing is written unless every map reads cleanly.
+Writes the maps files of :mod:`llzo.interim` (the maps table, one NetCDF per map with the raw,
+unlevelled ``height_m`` and the kind's channel in SI units, the manifest of the sheet, every map
+file and every mask). Nothing is written unless every map reads cleanly.
 """
 
 from __future__ import annotations
@@ -26,7 +14,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from llzo.atomic import atomic_dir, write_parquet, write_tsv
+from llzo.interim import map_file, write_maps
 from llzo.io.afm import canonical_channels, read_afm, read_mask
 from llzo.io.errors import RawDataError
 from llzo.io.manifest import build_manifest
@@ -82,20 +70,14 @@ def ingest(dataset_dir: str | Path, out_dir: str | Path) -> dict[str, Path]:
         extra.append({"nx": ds.sizes["x_m"], "ny": ds.sizes["y_m"],
                       "pixel_size_x_m": ds.attrs["pixel_size_x_m"], "pixel_size_y_m": ds.attrs["pixel_size_y_m"],
                       "channel": KIND_CHANNEL[row["kind"]][0], "format": ds.attrs["format"],
-                      "has_mask": "boundary_mask" in ds, "nc_file": f"maps/{row['map_id']}.nc"})
+                      "has_mask": "boundary_mask" in ds, "nc_file": map_file(row["map_id"])})
         log.info("read map %s (%s, %dx%d px)", row["map_id"], row["kind"], ds.sizes["x_m"], ds.sizes["y_m"])
     meta = pd.concat([meta, pd.DataFrame(extra)], axis=1)
     files = ["maps.tsv", *meta["file"]]
     if "mask_file" in meta:
         files += [m for m in meta["mask_file"] if _mask_given(m)]
     manifest = build_manifest(dataset_dir, files)
-    outs = {"meta": out_dir / "maps_meta.parquet", "maps": out_dir / "maps",
-            "manifest": out_dir / "manifest_maps.tsv"}
-    with atomic_dir(outs["maps"]) as tmp:
-        for ds in datasets:
-            ds.to_netcdf(tmp / f"{ds.attrs['map_id']}.nc", engine="scipy")
-    write_parquet(meta, outs["meta"])
-    write_tsv(manifest, outs["manifest"])
+    outs = write_maps(out_dir, meta, datasets, manifest)
     log.info("ingested %d maps", len(meta))
     return outs
 

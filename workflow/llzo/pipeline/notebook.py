@@ -5,6 +5,12 @@ notebook is kept as ``<name>.failed.ipynb`` (error visible in it), its partial o
 removed and the error is raised. The kernel is pinned (``llzo``, registered from the project
 environment with ``--sys-prefix`` if missing). Timestamps are stripped so that two runs give the
 same executed notebook.
+
+Before the notebook's first cell the runner inserts :data:`GUARD_CELL`
+(:func:`llzo.figures.notebook.guard_imports`): importing the virtual lab or the rule glue, or
+reading ``data/truth``, fails in the notebook with a message saying why. The parameter
+``outputs`` tells the notebook where to write (:func:`llzo.figures.notebook.start_notebook`);
+without it a notebook is *exploring* and writes only below ``results/<dataset>/explore/``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,29 @@ from llzo.io.manifest import combined_sha256
 
 log = logging.getLogger(__name__)
 KERNEL = "llzo"
+#: First cell of every executed notebook (tag ``llzo-guard``).
+GUARD_CELL = """\
+# Inserted by the pipeline's notebook runner: this kernel refuses imports of llzo.lab (the virtual
+# lab) and llzo.pipeline (the rule glue) and reads of data/truth.
+from llzo.figures.notebook import guard_imports
+
+guard_imports()"""
+
+
+def notebook_outputs(name: str, results_dir: str | Path) -> dict[str, str]:
+    """Output paths of notebook ``name`` in the results folder of a dataset.
+
+    Returns
+    -------
+    dict
+        ``notebook`` (its source ``notebooks/<name>.py``), ``ipynb``, ``html`` (executed copies in
+        ``notebooks/``), ``claims`` (``claims/<name>.json``), ``figures_dir``
+        (``figures/<name>``) and ``tables_dir`` (``tables``), as strings.
+    """
+    r = str(results_dir)
+    return {"notebook": f"notebooks/{name}.py", "ipynb": f"{r}/notebooks/{name}.ipynb",
+            "html": f"{r}/notebooks/{name}.html", "claims": f"{r}/claims/{name}.json",
+            "figures_dir": f"{r}/figures/{name}", "tables_dir": f"{r}/tables"}
 
 
 def ensure_kernel(name: str = KERNEL) -> None:
@@ -78,6 +107,7 @@ def run_notebook(
     params: dict,
     manifests: list[str],
     tables_dir: str | Path | None = None,
+    dirs: dict[str, str] | None = None,
     kernel: str = KERNEL,
 ) -> None:
     """Execute ``notebook`` with papermill and write its outputs.
@@ -101,7 +131,14 @@ def run_notebook(
         Ingest manifests of the raw files used; their combined SHA-256 goes to the figures'
         metadata and to the claims.
     tables_dir
-        Folder for result tables (parameter ``tables_dir``).
+        Folder for result tables (parameter ``tables_dir``); default ``figures_dir/../../tables``.
+    dirs
+        ``{parameter: folder}`` passed relative to the notebook folder, e.g. ``interim_dir`` and
+        ``results_dir``.
+
+    The notebook also receives ``outputs = {"figures_dir", "claims_path", "tables_dir",
+    "provenance"}`` (what :func:`llzo.figures.notebook.start_notebook` takes) and, for notebooks
+    that read them one by one, the same four as separate parameters.
     """
     import jupytext
     import nbformat
@@ -124,11 +161,14 @@ def run_notebook(
         "raw_manifests": [os.path.relpath(Path(m).resolve(), repo.resolve()) for m in manifests],
     }
     parameters = {f"{k}_path": rel(v) for k, v in inputs.items()}
+    parameters.update({k: rel(v) for k, v in (dirs or {}).items()})
     parameters.update(params)
     parameters.update(figures_dir=rel(figures_dir), claims_path=rel(claims), provenance=provenance)
-    if tables_dir is not None:
-        Path(tables_dir).mkdir(parents=True, exist_ok=True)
-        parameters["tables_dir"] = rel(tables_dir)
+    if tables_dir is None:  # results/<dataset>/figures/<name> -> results/<dataset>/tables
+        tables_dir = figures_dir.parent.parent / "tables"
+    Path(tables_dir).mkdir(parents=True, exist_ok=True)
+    parameters["tables_dir"] = rel(tables_dir)
+    parameters["outputs"] = {k: parameters.get(k) for k in ("figures_dir", "claims_path", "tables_dir", "provenance")}
 
     ensure_kernel(kernel)
     for p in (ipynb, html, claims):
@@ -143,6 +183,7 @@ def run_notebook(
             stale.unlink(missing_ok=True)
 
     src = jupytext.read(notebook)
+    src.cells.insert(0, nbformat.v4.new_code_cell(GUARD_CELL, metadata={"tags": ["llzo-guard"]}))
     src.metadata["kernelspec"] = {"name": kernel, "display_name": "llzo (project)", "language": "python"}
     with tempfile.TemporaryDirectory() as tmp_dir, atomic_path(ipynb) as tmp_out:
         tmp_src = Path(tmp_dir) / f"{notebook.stem}.ipynb"
