@@ -18,82 +18,33 @@
 # (Li filaments) are found on the after-penetration maps: regions higher than
 # `bump_min_height_nm` above the median level and at least `bump_min_area_nm2` large; their
 # height above the local background and the current through them are tabulated. `Current` is
-# never levelled.
+# never levelled. No claim of the paper is a number from these panels.
 
 # %% tags=["parameters"]
-maps_meta_path = "../data/interim/demo/maps_meta.parquet"
-maps_path = "../data/interim/demo/maps"
-bump_min_height_nm = 5.0
-bump_min_area_nm2 = 300.0
-figures_dir = "../results/demo/figures/fig2ab_maps"
-claims_path = "../results/demo/claims/fig2ab_maps.json"
-tables_dir = "../results/demo/tables"
-provenance = {}
+interim_dir = "../data/interim/demo"
+results_dir = "../results/demo"
+maps = {"bump_min_height_nm": 5.0, "bump_min_area_nm2": 300.0}
+outputs = None
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
-import pandas as pd
-import xarray as xr
 
-from llzo.analysis import maps as am
-from llzo.claims import write_claims
-from llzo.figures import save_figure, use_style
+from llzo.analysis.maps import BumpParams, bump_analysis
+from llzo.figures.maps import plot_current_maps
+from llzo.figures.notebook import start_notebook
+from llzo.interim import load_maps
 
-use_style()
-meta = pd.read_parquet(maps_meta_path)
-cur = meta[meta["kind"] == "current"]
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
-
-maps = {}
-for row in cur.itertuples():
-    with xr.open_dataset(Path(maps_path) / Path(row.nc_file).name, engine="scipy") as ds:
-        ds = ds.load()
-    maps[row.map_id] = dict(stage=row.stage, bias_V=row.bias_V, dx=ds.attrs["pixel_size_x_m"],
-                            dy=ds.attrs["pixel_size_y_m"], height_m=am.level_height(ds["height_m"].values),
-                            current_A=ds["current_A"].values)
+run = start_notebook("fig2ab_maps", outputs, results_dir)
+res = bump_analysis(load_maps(interim_dir, "current"), BumpParams.from_config(maps))
+run.table(res.table, "fig2ab_bumps.csv")
+res.table.groupby(["map_id", "stage"])[["height_nm", "current_A", "background_current_A"]].median()
 
 # %%
-bumps = []
-for map_id, m in maps.items():
-    b = am.detect_bumps(m["height_m"], m["current_A"], m["dx"], m["dy"], bump_min_height_nm, bump_min_area_nm2)
-    bumps.append(b.assign(map_id=map_id, stage=m["stage"], bias_V=m["bias_V"]))
-    print(f"{map_id} ({m['stage']}): {len(b)} bumps" + (
-        f", height {b.height_nm.median():.1f} nm, current {b.current_A.median():.3g} A "
-        f"(background {b.background_current_A.iloc[0]:.2g} A)" if len(b) else ""))
-table = pd.concat(bumps, ignore_index=True) if bumps else pd.DataFrame(
-    columns=["bump", "x_nm", "y_nm", "area_nm2", "height_nm", "current_A", "background_current_A", "map_id",
-             "stage", "bias_V"])
-table.to_csv(Path(tables_dir) / "fig2ab_bumps.csv", index=False, float_format="%.6g", lineterminator="\n")
-
-
-# %%
-def scalebar(ax, length_nm, dx_nm):
-    n = ax.get_xlim()[1] - ax.get_xlim()[0]
-    x0, y = ax.get_xlim()[0] + 0.05 * n, ax.get_ylim()[0] - 0.07 * n
-    ax.plot([x0, x0 + length_nm / dx_nm], [y, y], color="w", lw=2)
-    ax.text(x0 + length_nm / dx_nm / 2, y - 0.03 * n, f"{length_nm:g} nm", color="w", ha="center", fontsize=6)
-
-
-order = sorted(maps, key=lambda k: (maps[k]["stage"] != "pristine", k))
-for panel, key, cmap, unit, scale in (("2a", "height_m", "afmhot", "Height (nm)", 1e9),
-                                      ("2b", "current_A", "inferno", "Current (nA)", 1e9)):
-    fig, axs = plt.subplots(len(order), 1, figsize=(2.6, 2.3 * max(len(order), 1)), squeeze=False,
+for panel, channel in (("2a", "height_m"), ("2b", "current_A")):
+    fig, axs = plt.subplots(len(res.maps), 1, figsize=(2.6, 2.3 * max(len(res.maps), 1)), squeeze=False,
                             layout="constrained")
-    for ax, map_id in zip(axs[:, 0], order, strict=True):
-        m = maps[map_id]
-        im = ax.imshow(m[key] * scale, cmap=cmap)
-        fig.colorbar(im, ax=ax, fraction=0.046, label=unit)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(f"{m['stage'].replace('_', ' ')}" + (f", {m['bias_V']:+g} V" if key == "current_A" else ""),
-                     fontsize=7)
-        scalebar(ax, 200.0, m["dx"] * 1e9)
-        b = table[table.map_id == map_id]
-        if key == "height_m" and len(b):
-            ax.plot(b.x_nm / (m["dx"] * 1e9) - 0.5, b.y_nm / (m["dy"] * 1e9) - 0.5, "o", mfc="none", mec="c", ms=8)
-    save_figure(fig, panel, figures_dir, provenance)
+    plot_current_maps(axs[:, 0], res.maps, res.table, channel)
+    run.save(fig, panel)
 
 # %%
-write_claims(claims_path, [])
+run.claims([])

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from llzo.analysis import maps as am
+from llzo.interim import load_maps
 from llzo.lab import maps as lab
 from llzo.lab.demo import domain_rng
 from llzo.pipeline.ingest_maps import ingest
@@ -84,7 +85,7 @@ def test_against_truth(tmp_path, lab_config, config, name):
         with xr.open_dataset(interim / "maps" / f"{map_id}.nc", engine="scipy") as ds:
             ds = ds.load()
         dx, dy = ds.attrs["pixel_size_x_m"], ds.attrs["pixel_size_y_m"]
-        r = am.prepare_map(ds["height_m"].values, dx, dy, groove_sigma_nm=a["groove_sigma_nm"],
+        r = am.prepare_map(ds["height_m"].values, dx, dy, groove_sd_nm=a["groove_sd_nm"],
                            min_grain_area_nm2=a["min_grain_area_nm2"])
         tb = np.load(truth_dir / "maps" / f"{map_id}_boundary.npy")
         d_px = am.distance_nm(r["boundary"], 1e-9, 1e-9)
@@ -119,6 +120,28 @@ def test_against_truth(tmp_path, lab_config, config, name):
         near = np.hypot(bumps.x_nm - b["x_nm"], bumps.y_nm - b["y_nm"]).min()
         assert near < 10.0
     assert (bumps.current_A > 100 * bumps.background_current_A).all()
+    # the library functions the notebooks call give the same numbers, as claims
+    params = am.MapsParams.from_config(a)
+    res = am.maps_analysis(load_maps(interim, "modulus"), load_maps(interim, "kpfm"), params)
+    claims = {c.claim_id: c for c in res.claims}
+    assert list(claims) == ["modulus_gi_GPa", "modulus_gb_GPa", "modulus_drop_max_pct", "kpfm_gb_minus_gi_mV"]
+    t = truth["mod_a"]
+    assert claims["modulus_gi_GPa"].reproduced == pytest.approx(t["modulus_gi_GPa"], abs=1.0)
+    true_drop = 100 * t["modulus_drop_GPa"] / t["modulus_gi_GPa"]
+    assert claims["modulus_drop_max_pct"].reproduced == pytest.approx(true_drop, abs=3.0)
+    assert claims["modulus_gb_GPa"].reproduced < claims["modulus_gi_GPa"].reproduced
+    assert np.sign(claims["kpfm_gb_minus_gi_mV"].reproduced) == np.sign(truth["kpfm_a"]["potential_gb_shift_mV"])
+    assert set(res.profiles.kind) == {"modulus", "kpfm"} and set(res.modulus_lines.kind) == {"modulus"}
+    b = am.bump_analysis(load_maps(interim, "current"), am.BumpParams.from_config(a))
+    assert len(b.table) == len(tb) and list(b.table.columns) == am.BUMP_COLUMNS
+
+
+def test_maps_analysis_without_maps(config):
+    res = am.maps_analysis([], [], am.MapsParams.from_config(config["analysis"]["maps"]))
+    assert res.claims == [] and res.modulus is None and res.kpfm is None
+    assert list(res.profiles.columns) == ["distance_nm", "mean", "sd", "n", "kind"] and res.profiles.empty
+    b = am.bump_analysis([], am.BumpParams.from_config(config["analysis"]["maps"]))
+    assert b.table.empty and list(b.table.columns) == am.BUMP_COLUMNS
 
 
 def test_ingest_outputs_and_mask(tmp_path, lab_config):

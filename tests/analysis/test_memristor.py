@@ -16,7 +16,8 @@ from llzo.analysis.memristor import (
     analyse_cycle,
     device_summary,
     endurance_cycles,
-    memristor_claim_values,
+    memristor_analysis,
+    memristor_claims,
     memristor_cycles,
     returned_to_hrs,
 )
@@ -60,7 +61,7 @@ def params(config) -> MemristorParams:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, config, params):
-    meta, data, truth = _dataset(tmp_path_factory.mktemp("memdemo"), copy.deepcopy(config["lab"]), config["seed"])
+    meta, data, truth = _dataset(tmp_path_factory.mktemp("memdemo"), copy.deepcopy(config["lab"]), config["lab_seed"])
     return memristor_cycles(meta, data, params), truth
 
 
@@ -76,10 +77,15 @@ def test_demo_cycles_match_truth(demo):
 def test_demo_claims_pass(demo, params):
     cycles, _ = demo
     paper = yaml.safe_load((REPO / "workflow/config/paper_claims.yaml").read_text(encoding="utf-8"))
-    vals = memristor_claim_values(cycles, params)
-    for cid, v in vals.items():
-        p = paper[cid]
-        assert evaluate(float(p["paper_value"]), p["relation"], float(p["tolerance"]), v.value) == "pass", (cid, v)
+    claims = memristor_claims(cycles, params)
+    assert [c.claim_id for c in claims] == ["memristor_tip_on_off", "memristor_tip_set_V", "memristor_pad_on_off",
+                                            "memristor_pad_resets"]
+    for c in claims:
+        p = paper[c.claim_id]
+        status = evaluate(float(p["paper_value"]), p["relation"], float(p["tolerance"]), c.reproduced, c.bound)
+        assert status == "pass", c
+    tip = {c.claim_id: c for c in claims}["memristor_tip_on_off"]
+    assert tip.ci_low <= tip.reproduced <= tip.ci_high and "after the first 10" in tip.note
 
 
 def test_demo_device_summary(demo, params):
@@ -110,14 +116,14 @@ def test_second_dataset_with_other_values_is_recovered(tmp_path, config, params)
     meta, data, truth = _dataset(tmp_path, cfg, seed=99)
     cycles = memristor_cycles(meta, data, params)
     _compare(cycles, truth)
-    vals = memristor_claim_values(cycles, params)
+    vals = {c.claim_id: c for c in memristor_claims(cycles, params)}
     late = truth[(truth["electrode"] == "tip") & (truth["cycle"] > params.forming_cycles)]
-    assert abs(vals["memristor_tip_set_V"].value - late["set_bias_V"].median()) <= 0.010
-    assert 1 / 1.5 < vals["memristor_tip_on_off"].value / late["on_off"].median() < 1.5
-    assert 5e3 < vals["memristor_tip_on_off"].value < 5e4  # not the demo's 1e5
+    assert abs(vals["memristor_tip_set_V"].reproduced - late["set_bias_V"].median()) <= 0.010
+    assert 1 / 1.5 < vals["memristor_tip_on_off"].reproduced / late["on_off"].median() < 1.5
+    assert 5e3 < vals["memristor_tip_on_off"].reproduced < 5e4  # not the demo's 1e5
     big = truth[truth["pad_side_um"] == 300.0]
-    assert 1 / 1.5 < vals["memristor_pad_on_off"].value / big["on_off"].max() < 1.5
-    assert vals["memristor_pad_resets"].value == 0
+    assert 1 / 1.5 < vals["memristor_pad_on_off"].reproduced / big["on_off"].max() < 1.5
+    assert vals["memristor_pad_resets"].reproduced == 0
 
 
 def _cycle(set_at: float | None, reset_at: float | None, n: int = 200, G_hrs: float = 1e-10,
@@ -191,7 +197,9 @@ def test_no_memristor_sweeps_gives_empty_results(params):
     cycles = memristor_cycles(meta, data, params)
     assert cycles.empty and list(cycles.columns) == CYCLE_COLUMNS
     assert device_summary(cycles, params).empty
-    assert all(np.isnan(v.value) for v in memristor_claim_values(cycles, params).values())
+    assert memristor_claims(cycles, params) == []
+    res = memristor_analysis(meta, data, params)
+    assert res.cycles.empty and res.devices.empty and res.claims == []
 
 
 def test_truncated_cycles_do_not_crash():
@@ -207,5 +215,5 @@ def test_truncated_cycles_do_not_crash():
     meta = pd.DataFrame({"sweep_id": ["mem_t"], "protocol": ["memristor"], "electrode": ["tip"]})
     t = memristor_cycles(meta, sweep, p)
     assert t.loc[1, "outcome"].endswith("not read (truncated cycle)")
-    vals = memristor_claim_values(t, MemristorParams(forming_cycles=0))
-    assert np.isfinite(vals["memristor_tip_on_off"].value)
+    vals = {c.claim_id: c for c in memristor_claims(t, MemristorParams(forming_cycles=0))}
+    assert np.isfinite(vals["memristor_tip_on_off"].reproduced)

@@ -12,9 +12,20 @@ import pandas as pd
 import pytest
 import yaml
 
+from llzo.analysis.contact import tip_contact_table
 from llzo.analysis.survival import censored_median, km_median, ratio_with_ci
-from llzo.analysis.trigger import analyse_sweeps, detect_trigger, distance_bins, ohmic_back_scan_fit, site_medians
+from llzo.analysis.trigger import (
+    TriggerParams,
+    analyse_sweeps,
+    detect_trigger,
+    distance_bins,
+    hl_trigger_analysis,
+    ohmic_back_scan_fit,
+    site_medians,
+    trigger_analysis,
+)
 from llzo.claims import evaluate
+from llzo.interim import load_sweeps
 from llzo.lab import sweeps as lab
 from llzo.lab.demo import SHEET_COLUMNS, domain_rng, write_sheet
 from llzo.pipeline.ingest_sweeps import ingest
@@ -26,23 +37,24 @@ def _make(tmp, lab_cfg, seed=20211011):
         d.mkdir(parents=True)
     rows = lab.write(raw, truth, lab_cfg, domain_rng(seed, "sweeps"))["sweeps"]
     write_sheet(rows, SHEET_COLUMNS["sweeps"], raw / "sweeps.tsv")
-    outs = ingest(raw, interim)
-    meta, data = pd.read_parquet(outs["meta"]), pd.read_parquet(outs["data"])
+    ingest(raw, interim)
+    meta, data = load_sweeps(interim)
     truth_df = pd.read_csv(truth / "sweeps_truth.tsv", sep="\t")
     return meta, data, truth_df
 
 
 def _analyse(config, meta, data):
-    a = config["analysis"]["trigger"]
-    return analyse_sweeps(meta, data, rise_decades=a["trigger_rise_decades"],
-                          baseline_window=a["baseline_window_samples"],
-                          min_baseline_samples=a["min_baseline_samples"],
-                          min_persist_samples=a["min_persist_samples"])
+    return analyse_sweeps(meta, data, TriggerParams.from_config(config["analysis"]["trigger"]))
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, config):
-    meta, data, truth = _make(tmp_path_factory.mktemp("demo"), copy.deepcopy(config["lab"]), config["seed"])
+def demo_sweeps(tmp_path_factory, config):
+    return _make(tmp_path_factory.mktemp("demo"), copy.deepcopy(config["lab"]), config["lab_seed"])
+
+
+@pytest.fixture(scope="module")
+def demo(demo_sweeps, config):
+    meta, data, truth = demo_sweeps
     table = _analyse(config, meta, data)
     truth = truth.drop(columns="window_V").rename(columns={"trigger_bias_V": "true_bias_V",
                                                            "filament_resistance_ohm": "true_R_ohm"})
@@ -196,3 +208,59 @@ def test_distance_bins():
     b = distance_bins(t, [0, 50, 200])
     assert b.n.tolist() == [2, 3] and b.median_is_bound.tolist() == [False, True]
     assert (b.q25_V <= b.median_V).all() and (b.median_V <= b.q75_V).all()
+
+
+# --- the library functions the notebooks call ----------------------------------------------------
+def test_params_from_config(config):
+    block = config["analysis"]["trigger"]
+    p = TriggerParams.from_config(block)
+    assert p.bootstrap_resamples == block["bootstrap_resamples"]
+    assert p.distance_bin_edges_nm == tuple(block["distance_bin_edges_nm"])
+    assert p.to_config() == block
+    assert TriggerParams.from_config({k: v for k, v in block.items() if k != "distance_bin_edges_nm"}) \
+        .distance_bin_edges_nm is None
+    with pytest.raises(KeyError, match="bootstrap_seed"):
+        TriggerParams.from_config({k: v for k, v in block.items() if k != "bootstrap_seed"})
+
+
+def test_trigger_analysis_claims(demo_sweeps, config):
+    meta, data, _ = demo_sweeps
+    p = TriggerParams.from_config({**config["analysis"]["trigger"], "bootstrap_resamples": 100})
+    res = trigger_analysis(meta, data, p, tip_contact_table(meta, 145.0))
+    by_id = {c.claim_id: c for c in res.claims}
+    assert list(by_id) == ["trigger_bias_gb_V", "trigger_bias_gi_V", "trigger_ratio_gi_over_gb"]
+    gb, gi, ratio = by_id.values()
+    assert gb.reproduced == res.medians["GB"].median_V and gb.n == res.medians["GB"].n
+    assert gb.ci_low <= gb.reproduced <= gb.ci_high
+    assert "censored at the window" in gb.note and "A/cm2" in gb.note
+    assert ratio.reproduced == pytest.approx(gi.reproduced / gb.reproduced)
+    assert ratio.n == gb.n + gi.n
+    tips = res.table[res.table.electrode == "tip"]
+    assert (tips.electrode_area_cm2 == tips.sweep_id.map(
+        tip_contact_table(meta, 145.0).set_index("sweep_id").contact_area_nm2) * 1e-14).all()
+    assert list(res.bins.columns[:2]) == ["bin_low_nm", "bin_high_nm"]
+    # without GI sweeps: a NaN claim for GI, no ratio value
+    no_gi = meta[meta.site != "GI"]
+    res2 = trigger_analysis(no_gi, data, p, tip_contact_table(no_gi, 145.0))
+    c = {c.claim_id: c for c in res2.claims}
+    assert np.isnan(c["trigger_bias_gi_V"].reproduced) and c["trigger_bias_gi_V"].n == 0
+    assert np.isnan(c["trigger_ratio_gi_over_gb"].reproduced)
+
+
+def test_hl_trigger_analysis(demo_sweeps, config):
+    meta, data, _ = demo_sweeps
+    p = TriggerParams.from_config({**config["analysis"]["trigger"], "bootstrap_resamples": 0})
+    res = hl_trigger_analysis(meta, data, p)
+    assert set(res.table.electrode) == {"tip"}
+    assert list(res.summary.site) == ["GB", "GI", "HL"]
+    (hl,) = res.claims
+    assert hl.claim_id == "trigger_bias_hl_V" and hl.reproduced == res.medians["HL"].median_V
+    assert "CV" in hl.note and "LLZO GB median" in hl.note
+    res2 = hl_trigger_analysis(meta[meta.site != "HL"], data, p)
+    assert np.isnan(res2.claims[0].reproduced) and res2.claims[0].n == 0
+
+
+def test_censored_median_to_claim():
+    m = censored_median(-np.array([1.0, 2.0, 10.0, 10.0, 10.0]), np.array([False, False, True, True, True]))
+    c = m.to_claim("trigger_bias_gi_V", "note")
+    assert (c.reproduced, c.bound, c.n, c.note) == (-10.0, "lt", 5, "note")

@@ -1,21 +1,20 @@
-# Stage: AFM map notebooks (Fig. 2a,b and 3a-j). Ingest: INGEST_OUTPUTS["maps"] in ingest.smk.
-_MAPS_IN = {"maps_meta": f"{INTERIM}/maps_meta.parquet", "maps": f"{INTERIM}/maps"}
+# Stage: AFM map notebooks (Fig. 2a,b and 3a-j). Each gets the keys of analysis.maps its analysis
+# reads (llzo.analysis.maps.MapsParams, BumpParams), so a bump parameter does not rerun Fig. 3.
 _MAPS_CFG = config["analysis"]["maps"]
+_FIG3_KEYS = ("gb_band_nm", "gi_min_distance_nm", "groove_sd_nm", "min_grain_area_nm2", "profile_max_nm",
+              "profile_lines")
 
 notebook(
     "fig3_maps",
-    inputs=_MAPS_IN,
-    params={k: _MAPS_CFG[k] for k in ("gb_band_nm", "gi_min_distance_nm", "groove_sigma_nm", "min_grain_area_nm2",
-                                      "profile_max_nm", "profile_lines")},
+    params={"maps": {k: _MAPS_CFG[k] for k in _FIG3_KEYS}},
     sheets=["maps"],
     category="Fig. 3 modulus and KPFM maps",
-    tables=["fig3_profiles.csv"],
+    tables=["fig3_profiles.csv", "fig3_modulus_lines.csv"],
 )
 
 notebook(
     "fig2ab_maps",
-    inputs=_MAPS_IN,
-    params={k: _MAPS_CFG[k] for k in ("bump_min_height_nm", "bump_min_area_nm2")},
+    params={"maps": {k: _MAPS_CFG[k] for k in ("bump_min_height_nm", "bump_min_area_nm2")}},
     sheets=["maps"],
     category="Fig. 2 morphology and current maps",
     tables=["fig2ab_bumps.csv"],

@@ -24,7 +24,7 @@ SURF = {"groove_depth_nm": 4.0, "groove_width_nm": 12.0, "grain_height_sd_nm": 0
 
 
 def ours(h, e):
-    r = am.prepare_map(h, DX, DX, groove_sigma_nm=10.0, min_grain_area_nm2=1000.0)
+    r = am.prepare_map(h, DX, DX, groove_sd_nm=10.0, min_grain_area_nm2=1000.0)
     am.binned_profile(e, r["distance_nm"], DX * 1e9, 120.0)
     _gb, _gi = am.gb_gi_values(e, r["distance_nm"], 30.0, 100.0)
     lines = am.profile_lines(r["boundary"], r["distance_nm"], DX, DX, 5, 120.0)

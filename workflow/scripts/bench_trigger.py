@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from llzo.analysis.trigger import analyse_sweeps
+from llzo.analysis.trigger import TriggerParams, analyse_sweeps
 from llzo.io.sweeps import read_sweep_csv
 from llzo.lab import sweeps as lab
 from llzo.lab.demo import domain_rng
@@ -31,7 +31,7 @@ def main() -> None:
         raw, truth = Path(tmp, "raw"), Path(tmp, "truth")
         raw.mkdir()
         truth.mkdir()
-        rows = lab.write(raw, truth, cfg["lab"], domain_rng(cfg["seed"], "sweeps"))["sweeps"]
+        rows = lab.write(raw, truth, cfg["lab"], domain_rng(cfg["lab_seed"], "sweeps"))["sweeps"]
         t0 = time.perf_counter()
         frames = []
         for r in rows:
@@ -41,9 +41,9 @@ def main() -> None:
             frames.append(df)
         t_read = time.perf_counter() - t0
     meta, data = pd.DataFrame(rows), pd.concat(frames, ignore_index=True)
-    a = cfg["analysis"]["trigger"]
+    params = TriggerParams.from_config(cfg["analysis"]["trigger"])
     t0 = time.perf_counter()
-    analyse_sweeps(meta, data, rise_decades=a["trigger_rise_decades"], baseline_window=a["baseline_window_samples"])
+    analyse_sweeps(meta, data, params)
     t_an = time.perf_counter() - t0
     print(f"{len(rows)} sweeps, {len(data)} samples: read {t_read:.2f} s, analyse {t_an:.2f} s, "
           f"ratio analyse/read = {t_an / t_read:.2f}")

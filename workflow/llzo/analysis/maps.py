@@ -14,13 +14,79 @@ watershed lines (Beucher & Meyer 1993). This gives a closed network of one-pixel
 that follow the groove bottom. Thresholding plus skeletonisation (the other usual route) leaves
 spurs at noise and breaks where a groove is shallow; the watershed lines have neither, and its
 only parameters are physical (groove scale, smallest grain).
+
+Claims (``docs/claims.md``), from :func:`maps_analysis`: ``modulus_gi_GPa``, ``modulus_gb_GPa``
+(medians of the DMT modulus beyond ``gi_min_distance_nm`` and within ``gb_band_nm`` of the nearest
+boundary, pooled over the modulus maps), ``modulus_drop_max_pct`` (from the pooled mean
+modulus-vs-distance profile) and ``kpfm_gb_minus_gi_mV``. Only ``Height`` is levelled; ``DMT
+Modulus`` and ``Current`` are used as measured, ``Potential`` is at most row-aligned. Conductive
+bumps of Fig. 2a,b: :func:`bump_analysis`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from scipy import ndimage as ndi
+
+from llzo.analysis.params import ConfigParams
+from llzo.claims import Claim
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+
+@dataclass(frozen=True)
+class MapsParams(ConfigParams):
+    """Boundary detection, GB/GI statistics and profiles of Fig. 3 (config block ``analysis.maps``).
+
+    Attributes
+    ----------
+    gb_band_nm
+        GB pixels: within this distance of the nearest boundary (nm).
+    gi_min_distance_nm
+        GI pixels: farther than this from the nearest boundary (nm).
+    groove_sd_nm
+        Gaussian sd of the Hessian that finds the height grooves (nm).
+    min_grain_area_nm2
+        Groove-free regions smaller than this are not grains (nm2).
+    profile_max_nm
+        Distance range of the profiles and half length of the lines across boundaries (nm).
+    profile_lines
+        Lines across boundaries drawn per map.
+    """
+
+    gb_band_nm: float
+    gi_min_distance_nm: float
+    groove_sd_nm: float
+    min_grain_area_nm2: float
+    profile_max_nm: float
+    profile_lines: int
+
+
+@dataclass(frozen=True)
+class BumpParams(ConfigParams):
+    """Conductive bumps of Fig. 2a,b (keys of the config block ``analysis.maps``).
+
+    Attributes
+    ----------
+    bump_min_height_nm
+        A bump is higher than this above the map's median level (nm) ...
+    bump_min_area_nm2
+        ... and at least this large (nm2).
+    """
+
+    bump_min_height_nm: float
+    bump_min_area_nm2: float
+
+
+#: Property channel of each map kind in the interim NetCDF, its factor to the claim's unit, and the unit.
+PROPERTY = {"modulus": ("modulus_Pa", 1e-9, "GPa"), "kpfm": ("potential_V", 1e3, "mV")}
+#: Profile bins with fewer pixels than this are left out of the maximum modulus drop (too noisy).
+MIN_PROFILE_PIXELS = 20
 
 
 # --- levelling ----------------------------------------------------------------------------------
@@ -101,7 +167,7 @@ def _otsu(v: np.ndarray, nbins: int = 256) -> float:
     return float(centers[np.argmax(between)])
 
 
-def detect_boundaries(height_m: np.ndarray, dx_m: float, dy_m: float, groove_sigma_nm: float,
+def detect_boundaries(height_m: np.ndarray, dx_m: float, dy_m: float, groove_sd_nm: float,
                       min_grain_area_nm2: float) -> np.ndarray:
     """Grain boundaries from a levelled height map (marker-controlled watershed on valley strength).
 
@@ -111,8 +177,8 @@ def detect_boundaries(height_m: np.ndarray, dx_m: float, dy_m: float, groove_sig
         Levelled height (m), ``(ny, nx)``.
     dx_m, dy_m
         Pixel size (m).
-    groove_sigma_nm
-        Scale of the grooves (nm); the Hessian scale is ``max(groove_sigma_nm / pixel, 1)`` px.
+    groove_sd_nm
+        Gaussian sd of the Hessian, the scale of the grooves (nm); in pixels ``max(groove_sd_nm / pixel, 1)``.
     min_grain_area_nm2
         Groove-free regions smaller than this are not grains (noise, scars) and get no marker.
 
@@ -124,7 +190,7 @@ def detect_boundaries(height_m: np.ndarray, dx_m: float, dy_m: float, groove_sig
     from skimage.segmentation import watershed
 
     px_nm = 0.5 * (dx_m + dy_m) * 1e9
-    sigma = max(groove_sigma_nm / px_nm, 1.0)
+    sigma = max(groove_sd_nm / px_nm, 1.0)
     v = valley_strength(height_m, sigma)
     thr = _otsu(v[v > 0]) if np.any(v > 0) else 0.0
     groove = v > thr
@@ -308,11 +374,11 @@ def detect_bumps(height_m: np.ndarray, current_A: np.ndarray, dx_m: float, dy_m:
 
 
 # --- one map, end to end ------------------------------------------------------------------------
-def prepare_map(height_m: np.ndarray, dx_m: float, dy_m: float, *, groove_sigma_nm: float,
+def prepare_map(height_m: np.ndarray, dx_m: float, dy_m: float, *, groove_sd_nm: float,
                 min_grain_area_nm2: float, mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Level ``Height``, find the boundaries (or take ``mask``) and the distance to them.
 
-    Only ``Height`` is levelled here; property channels are used as measured (DESIGN.md).
+    Only ``Height`` is levelled here; property channels are used as measured.
 
     Returns
     -------
@@ -324,7 +390,7 @@ def prepare_map(height_m: np.ndarray, dx_m: float, dy_m: float, *, groove_sigma_
     if mask is not None:
         b, src = np.asarray(mask, bool), "mask"
     else:
-        b, src = detect_boundaries(h, dx_m, dy_m, groove_sigma_nm, min_grain_area_nm2), "height"
+        b, src = detect_boundaries(h, dx_m, dy_m, groove_sd_nm, min_grain_area_nm2), "height"
     return {"height_m": h, "boundary": b, "distance_nm": distance_nm(b, dx_m, dy_m), "boundary_source": src}
 
 
@@ -365,3 +431,242 @@ def pooled_profile(pairs: list[tuple[np.ndarray, np.ndarray]], bin_nm: float, ma
     v = np.concatenate([np.ravel(a) for a, _ in pairs])
     d = np.concatenate([np.ravel(b) for _, b in pairs])
     return binned_profile(v, d, bin_nm, max_nm)
+
+
+# --- Fig. 3: property maps, claims ---------------------------------------------------------------
+@dataclass(frozen=True)
+class PropertyMap:
+    """One analysed modulus or KPFM map.
+
+    Attributes
+    ----------
+    map_id, kind
+        From the sheet.
+    height_m
+        Levelled height (m).
+    boundary, distance_nm, boundary_source
+        Boundary pixels, distance to the nearest one (nm), ``"mask"`` or ``"height"``.
+    values
+        Property channel in the claim's unit (GPa or mV; KPFM rows aligned on GI pixels).
+    dx_m, dy_m
+        Pixel size (m).
+    lines
+        Lines across boundaries (:func:`profile_lines`).
+    samples
+        ``line, distance_nm, value, map_id`` along them (:func:`sample_lines`).
+    """
+
+    map_id: str
+    kind: str
+    height_m: np.ndarray
+    boundary: np.ndarray
+    distance_nm: np.ndarray
+    boundary_source: str
+    values: np.ndarray
+    dx_m: float
+    dy_m: float
+    lines: pd.DataFrame
+    samples: pd.DataFrame
+
+
+def analyse_property_map(ds: xr.Dataset, params: MapsParams) -> PropertyMap:
+    """Level the height, find the boundaries (or use the sheet's mask) and sample the property channel.
+
+    Parameters
+    ----------
+    ds
+        One interim map (``llzo.interim.load_maps``) of kind ``modulus`` or ``kpfm``.
+    params
+        Boundary detection and profile parameters.
+    """
+    kind = str(ds.attrs["kind"])
+    dx, dy = ds.attrs["pixel_size_x_m"], ds.attrs["pixel_size_y_m"]
+    mask = ds["boundary_mask"].values.astype(bool) if "boundary_mask" in ds else None
+    r = prepare_map(ds["height_m"].values, dx, dy, groove_sd_nm=params.groove_sd_nm,
+                    min_grain_area_nm2=params.min_grain_area_nm2, mask=mask)
+    var, scale, _ = PROPERTY[kind]
+    v = ds[var].values * scale
+    if kind == "kpfm":  # KPFM line drift: align rows on grain-interior pixels only
+        v = align_rows(v, exclude=r["distance_nm"] <= params.gi_min_distance_nm)
+    lines = profile_lines(r["boundary"], r["distance_nm"], dx, dy, params.profile_lines, params.profile_max_nm)
+    samples = sample_lines(v, lines, dx, dy, params.profile_max_nm).assign(map_id=ds.attrs["map_id"])
+    return PropertyMap(str(ds.attrs["map_id"]), kind, r["height_m"], r["boundary"], r["distance_nm"],
+                       r["boundary_source"], v, dx, dy, lines, samples)
+
+
+@dataclass(frozen=True)
+class PropertySummary:
+    """All maps of one kind, pooled.
+
+    Attributes
+    ----------
+    kind
+        ``modulus`` or ``kpfm``.
+    maps
+        The analysed maps.
+    stats
+        :func:`gb_gi_summary` of the maps (claim unit).
+    profile
+        Pooled mean vs distance to the nearest boundary (:func:`pooled_profile`; bins of the
+        largest pixel size), with a ``kind`` column.
+    samples
+        The line samples of all maps.
+    """
+
+    kind: str
+    maps: list[PropertyMap]
+    stats: dict[str, float]
+    profile: pd.DataFrame
+    samples: pd.DataFrame
+
+
+def summarize_property(maps: list[PropertyMap], params: MapsParams) -> PropertySummary:
+    """Pool the maps of one kind: GB/GI medians, pooled profile and line samples."""
+    pairs = [(m.values, m.distance_nm) for m in maps]
+    stats = gb_gi_summary(pairs, params.gb_band_nm, params.gi_min_distance_nm)
+    bin_nm = max(max(m.dx_m, m.dy_m) for m in maps) * 1e9
+    prof = pooled_profile(pairs, bin_nm, params.profile_max_nm).assign(kind=maps[0].kind)
+    samples = pd.concat([m.samples for m in maps], ignore_index=True)
+    return PropertySummary(maps[0].kind, maps, stats, prof, samples)
+
+
+@dataclass(frozen=True)
+class MapsAnalysis:
+    """Fig. 3: both kinds, the claims and the tables.
+
+    Attributes
+    ----------
+    modulus, kpfm
+        Per kind (``None`` when the dataset has no such map).
+    claims
+        ``modulus_gi_GPa``, ``modulus_gb_GPa``, ``modulus_drop_max_pct``, ``kpfm_gb_minus_gi_mV``
+        (those the maps allow).
+    profiles
+        Pooled profiles of both kinds (``distance_nm, mean, sd, n, kind``).
+    modulus_lines
+        Line samples of the modulus maps (``line, distance_nm, value, map_id, kind``).
+    """
+
+    modulus: PropertySummary | None
+    kpfm: PropertySummary | None
+    claims: list[Claim]
+    profiles: pd.DataFrame
+    modulus_lines: pd.DataFrame
+
+
+def modulus_drop_pct(summary: PropertySummary) -> tuple[float, float, int]:
+    """Maximum relative modulus drop at the boundary (claim ``modulus_drop_max_pct``).
+
+    100 x (1 - min of the pooled mean modulus-vs-distance profile / ``modulus_gi_GPa``), over the
+    profile bins holding at least :data:`MIN_PROFILE_PIXELS` pixels.
+
+    Returns
+    -------
+    drop_pct, at_nm, n
+        The drop (%), the distance of the profile minimum (nm) and the pixels in the bins used.
+    """
+    ok = summary.profile[summary.profile["n"] >= MIN_PROFILE_PIXELS]
+    drop = 100.0 * (1.0 - ok["mean"].min() / summary.stats["gi_median"])
+    return float(drop), float(ok.loc[ok["mean"].idxmin(), "distance_nm"]), int(ok["n"].sum())
+
+
+def maps_analysis(modulus_maps: list[xr.Dataset], kpfm_maps: list[xr.Dataset], params: MapsParams) -> MapsAnalysis:
+    """Analyse the modulus and KPFM maps of a dataset and compute the Fig. 3 claims.
+
+    Parameters
+    ----------
+    modulus_maps, kpfm_maps
+        Interim maps of each kind (``llzo.interim.load_maps(dir, kind)``); either may be empty.
+    params
+        Boundary detection, GB/GI bands and profile parameters.
+
+    Returns
+    -------
+    MapsAnalysis
+        GB and GI medians pool the pixels of all maps of a kind; their spread (``ci_low``,
+        ``ci_high``) is the range of the per-map medians.
+    """
+    summaries = {k: summarize_property([analyse_property_map(ds, params) for ds in maps], params) if maps else None
+                 for k, maps in (("modulus", modulus_maps), ("kpfm", kpfm_maps))}
+    claims, profiles = [], []
+    mod, kp = summaries["modulus"], summaries["kpfm"]
+    if mod is not None:
+        st = mod.stats
+        drop, _, n = modulus_drop_pct(mod)
+        note = f"{len(mod.maps)} maps; spread = range of per-map medians"
+        claims += [
+            Claim("modulus_gi_GPa", st["gi_median"], st["gi_min"], st["gi_max"], n=st["n_gi"], note=note),
+            Claim("modulus_gb_GPa", st["gb_median"], st["gb_min"], st["gb_max"], n=st["n_gb"], note=note),
+            Claim("modulus_drop_max_pct", drop, n=n, note="min of the pooled mean modulus-vs-distance profile"),
+        ]
+        profiles.append(mod.profile)
+        lines = mod.samples.assign(kind="modulus")
+    else:
+        lines = pd.DataFrame(columns=["line", "distance_nm", "value", "map_id", "kind"])
+    if kp is not None:
+        st = kp.stats
+        claims.append(Claim("kpfm_gb_minus_gi_mV", st["gb_median"] - st["gi_median"], st["diff_min"], st["diff_max"],
+                            n=st["n_gb"] + st["n_gi"],
+                            note=f"{len(kp.maps)} maps; rows aligned on GI pixels; spread = per-map range"))
+        profiles.append(kp.profile)
+    table = (pd.concat(profiles, ignore_index=True) if profiles
+             else pd.DataFrame(columns=["distance_nm", "mean", "sd", "n", "kind"]))
+    return MapsAnalysis(mod, kp, claims, table, lines)
+
+
+# --- Fig. 2a,b: conductive bumps -------------------------------------------------------------
+@dataclass(frozen=True)
+class CurrentMap:
+    """One c-AFM current map: levelled height, the current as measured (never levelled)."""
+
+    map_id: str
+    stage: str
+    bias_V: float
+    dx_m: float
+    dy_m: float
+    height_m: np.ndarray
+    current_A: np.ndarray
+
+
+#: Columns of the bump table (Fig. 2a,b).
+BUMP_COLUMNS = ["bump", "x_nm", "y_nm", "area_nm2", "height_nm", "current_A", "background_current_A", "map_id",
+                "stage", "bias_V"]
+
+
+@dataclass(frozen=True)
+class BumpAnalysis:
+    """Fig. 2a,b: the current maps and the conductive bumps found on them (no claim of the paper).
+
+    Attributes
+    ----------
+    maps
+        The current maps, pristine first.
+    table
+        One row per bump (:data:`BUMP_COLUMNS`).
+    """
+
+    maps: list[CurrentMap]
+    table: pd.DataFrame
+
+
+def bump_analysis(current_maps: list[xr.Dataset], params: BumpParams) -> BumpAnalysis:
+    """Level the height of each current map and find its conductive bumps (:func:`detect_bumps`).
+
+    Parameters
+    ----------
+    current_maps
+        Interim maps of kind ``current`` (``llzo.interim.load_maps(dir, "current")``).
+    params
+        Minimum height and area of a bump.
+    """
+    maps, bumps = [], []
+    for ds in current_maps:
+        m = CurrentMap(str(ds.attrs["map_id"]), str(ds.attrs["stage"]), float(ds.attrs["bias_V"]),
+                       ds.attrs["pixel_size_x_m"], ds.attrs["pixel_size_y_m"], level_height(ds["height_m"].values),
+                       ds["current_A"].values)
+        b = detect_bumps(m.height_m, m.current_A, m.dx_m, m.dy_m, params.bump_min_height_nm, params.bump_min_area_nm2)
+        bumps.append(b.assign(map_id=m.map_id, stage=m.stage, bias_V=m.bias_V))
+        maps.append(m)
+    table = pd.concat(bumps, ignore_index=True) if bumps else pd.DataFrame(columns=BUMP_COLUMNS)
+    maps.sort(key=lambda m: (m.stage != "pristine", m.map_id))
+    return BumpAnalysis(maps, table)

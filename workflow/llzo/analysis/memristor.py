@@ -15,8 +15,8 @@ limit -> 0``. Per cycle:
   (so a switch between two samples never mixes states); ``on_off = |I_LRS| / |I_HRS|``.
 
 Samples with ``|V| < min_switch_bias_V`` are not used for switching (``g`` is noise there).
-Claims (DESIGN.md): ``memristor_tip_on_off`` (median on/off of tip cycles after the first
-``forming_cycles``), ``memristor_tip_set_V`` (median set bias of the same cycles),
+Claims (``docs/claims.md``, :func:`memristor_claims`): ``memristor_tip_on_off`` (median on/off
+of tip cycles after the first ``forming_cycles``), ``memristor_tip_set_V`` (median set bias of the same cycles),
 ``memristor_pad_on_off`` (maximum on/off of the largest pad), ``memristor_pad_resets`` (cycles of
 the largest pad whose LRS returns to within ``reset_return_factor`` of the first HRS).
 """
@@ -28,6 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from llzo.analysis.params import ConfigParams
+from llzo.claims import Claim
+
 #: Columns of the per-cycle table (units in the names; ``outcome`` spells set/reset out).
 DEVICE_COLUMNS = ["sweep_id", "electrode", "pad_side_um", "n_cycles", "n_set", "n_reset", "n_no_set", "on_off_median",
                   "on_off_max", "endurance_cycles", "endurance_censored", "set_bias_median_V",
@@ -38,7 +41,7 @@ CYCLE_COLUMNS = ["sweep_id", "electrode", "pad_side_um", "cycle", "outcome", "se
 
 
 @dataclass(frozen=True)
-class MemristorParams:
+class MemristorParams(ConfigParams):
     """Analysis parameters (``analysis.memristor`` in config.yaml).
 
     Parameters
@@ -57,7 +60,7 @@ class MemristorParams:
         Endurance: cycles with ``on_off`` at or above this (dimensionless).
     reset_return_factor
         A reset returns the device to HRS when the next HRS current is within this factor of the
-        first cycle's HRS current (DESIGN.md: 2).
+        first cycle's HRS current (2: within a factor of two).
     """
 
     read_bias_V: float = -0.1
@@ -67,12 +70,6 @@ class MemristorParams:
     baseline_samples: int = 5
     endurance_on_off_min: float = 10.0
     reset_return_factor: float = 2.0
-
-    @classmethod
-    def from_config(cls, cfg: dict) -> MemristorParams:
-        """Build from the ``analysis.memristor`` config block (unknown keys ignored)."""
-        keys = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in cfg.items() if k in keys})
 
 
 @dataclass(frozen=True)
@@ -254,7 +251,7 @@ def cycle_table(sweep: pd.DataFrame, params: MemristorParams) -> pd.DataFrame:
 
 
 def returned_to_hrs(I_HRS_A: np.ndarray, I_LRS_A: np.ndarray, factor: float = 2.0) -> np.ndarray:
-    """Cycles whose LRS returns to within ``factor`` of the first HRS (DESIGN.md, pad resets).
+    """Cycles whose LRS returns to within ``factor`` of the first HRS (claim ``memristor_pad_resets``).
 
     Cycle ``c`` counts when it reached an LRS (``|I_LRS(c)| > factor |I_HRS(1)|``) and the next
     cycle starts back in HRS (``|I_HRS(c+1)| <= factor |I_HRS(1)|``). The last cycle's return is
@@ -375,19 +372,8 @@ def _boot_median_ci(x: np.ndarray, n_boot: int = 1000, seed: int = 0) -> tuple[f
     return float(lo), float(hi)
 
 
-@dataclass(frozen=True)
-class ClaimValue:
-    """A claim's value with its interval, count and note (``value`` NaN = not produced)."""
-
-    value: float
-    ci_low: float | None
-    ci_high: float | None
-    n: int
-    note: str
-
-
-def memristor_claim_values(cycles: pd.DataFrame, params: MemristorParams) -> dict[str, ClaimValue]:
-    """Compute the four memristor claims exactly as DESIGN.md defines them.
+def memristor_claims(cycles: pd.DataFrame, params: MemristorParams) -> list[Claim]:
+    """Compute the four memristor claims, for the devices the dataset has.
 
     Parameters
     ----------
@@ -398,38 +384,60 @@ def memristor_claim_values(cycles: pd.DataFrame, params: MemristorParams) -> dic
 
     Returns
     -------
-    dict
-        ``memristor_tip_on_off``, ``memristor_tip_set_V``, ``memristor_pad_on_off``,
-        ``memristor_pad_resets`` -> :class:`ClaimValue` (value NaN when the dataset has no
-        such device or no cycle after forming).
+    list of Claim
+        ``memristor_tip_on_off`` and ``memristor_tip_set_V`` (medians over tip cycles after the
+        first ``forming_cycles``, bootstrap 95 % intervals) when a tip was cycled beyond forming;
+        ``memristor_pad_on_off`` (maximum over the cycles of the largest pad) and
+        ``memristor_pad_resets`` (its cycles whose LRS returns within ``reset_return_factor`` of
+        the first HRS) when pads were cycled. Claims the dataset cannot give are left out.
     """
-    nan = ClaimValue(np.nan, None, None, 0, "no data")
-    res = {k: nan for k in ("memristor_tip_on_off", "memristor_tip_set_V", "memristor_pad_on_off",
-                            "memristor_pad_resets")}
+    claims = []
     tip = cycles[(cycles["electrode"] == "tip") & (cycles["cycle"] > params.forming_cycles)]
     x = tip["on_off"].to_numpy(float)
     x = x[np.isfinite(x)]
     if x.size:
         lo, hi = _boot_median_ci(x)
-        res["memristor_tip_on_off"] = ClaimValue(
-            float(np.median(x)), lo, hi, len(x),
-            f"median over {len(x)} tip cycles after the first {params.forming_cycles}, read at "
-            f"{params.read_bias_V:g} V")
+        claims.append(Claim("memristor_tip_on_off", float(np.median(x)), lo, hi, n=len(x),
+                            note=f"median over {len(x)} tip cycles after the first {params.forming_cycles}, read at "
+                                 f"{params.read_bias_V:g} V"))
         s = tip.loc[tip["set_detected"].astype(bool), "set_bias_V"].to_numpy(float)
         if s.size:
             lo, hi = _boot_median_ci(s)
-            res["memristor_tip_set_V"] = ClaimValue(
-                float(np.median(s)), lo, hi, int(s.size),
-                f"median over {s.size} tip cycles with a set after the first {params.forming_cycles}; "
-                f"{len(tip) - s.size} without a set")
+            claims.append(Claim("memristor_tip_set_V", float(np.median(s)), lo, hi, n=int(s.size),
+                                note=f"median over {s.size} tip cycles with a set after the first "
+                                     f"{params.forming_cycles}; {len(tip) - s.size} without a set"))
     pads = cycles[cycles["electrode"] == "pad"]
     if len(pads):
         side = float(pads["pad_side_um"].max())
         big = pads[pads["pad_side_um"] == side]
-        res["memristor_pad_on_off"] = ClaimValue(
-            float(big["on_off"].max()), None, None, len(big),
-            f"maximum over {len(big)} cycles of the {side:g} um pad (largest pad)")
-        res["memristor_pad_resets"] = ClaimValue(
-            float(big["returned_to_hrs"].sum()), None, None, len(big),
-            f"cycles of the {side:g} um pad whose LRS returns within {params.reset_return_factor:g}x of the first HRS")
-    return res
+        claims.append(Claim("memristor_pad_on_off", float(big["on_off"].max()), n=len(big),
+                            note=f"maximum over {len(big)} cycles of the {side:g} um pad (largest pad)"))
+        claims.append(Claim("memristor_pad_resets", float(big["returned_to_hrs"].sum()), n=len(big),
+                            note=f"cycles of the {side:g} um pad whose LRS returns within "
+                                 f"{params.reset_return_factor:g}x of the first HRS"))
+    return [c for c in claims if np.isfinite(c.reproduced)]
+
+
+@dataclass(frozen=True)
+class MemristorAnalysis:
+    """Fig. 6e-i: per cycle, per device, and the claims.
+
+    Attributes
+    ----------
+    cycles
+        :func:`memristor_cycles`.
+    devices
+        :func:`device_summary`.
+    claims
+        :func:`memristor_claims`.
+    """
+
+    cycles: pd.DataFrame
+    devices: pd.DataFrame
+    claims: list[Claim]
+
+
+def memristor_analysis(meta: pd.DataFrame, data: pd.DataFrame, params: MemristorParams) -> MemristorAnalysis:
+    """Analyse every memristor sweep of a dataset (``llzo.interim.load_sweeps``) and compute the claims."""
+    cycles = memristor_cycles(meta, data, params)
+    return MemristorAnalysis(cycles, device_summary(cycles, params), memristor_claims(cycles, params))

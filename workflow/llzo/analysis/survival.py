@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from llzo.claims import Claim
+
 
 @dataclass(frozen=True)
 class CensoredMedian:
@@ -42,6 +44,11 @@ class CensoredMedian:
     ci_high_V: float
     n: int
     n_censored: int
+
+    def to_claim(self, claim_id: str, note: str) -> Claim:
+        """Return the median as a claim (value, interval, n and bound carried over)."""
+        return Claim(claim_id, self.median_V, ci_low=self.ci_low_V, ci_high=self.ci_high_V, n=self.n,
+                     bound=self.bound, note=note)
 
 
 def km_curve(magnitude: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,11 @@ it is below the instrument's noise floor); when a Li filament penetrates the pel
 turns electronic and the current jumps by decades (often to the compliance limit) and stays
 there; the back scan then follows the ohmic line of the filament. Nothing here knows the true
 trigger bias: everything is computed from the measured bias and current.
+
+Claims (``docs/claims.md``): ``trigger_bias_gb_V``, ``trigger_bias_gi_V`` and
+``trigger_ratio_gi_over_gb`` from :func:`trigger_analysis` (Fig. 2), ``trigger_bias_hl_V`` from
+:func:`hl_trigger_analysis` (Fig. 5c): tip sweeps grouped by the ``site`` the experimenter gave,
+Kaplan-Meier medians with never-triggered sweeps censored at their window limit.
 """
 
 from __future__ import annotations
@@ -17,10 +22,43 @@ import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 
-from llzo.analysis.survival import CensoredMedian, censored_median
+from llzo.analysis.params import ConfigParams
+from llzo.analysis.survival import CensoredMedian, censored_median, ratio_with_ci
+from llzo.claims import Claim
 
 #: MAD -> standard deviation of a normal distribution.
 _MAD_TO_SIGMA = 1.4826
+
+
+@dataclass(frozen=True)
+class TriggerParams(ConfigParams):
+    """Trigger detection and statistics (config block ``analysis.trigger``).
+
+    Attributes
+    ----------
+    trigger_rise_decades
+        Rise of abs(I) over the pre-trigger baseline that marks the trigger (decades).
+    baseline_window_samples
+        Samples of history defining the baseline (median + 3 MAD of abs(I)).
+    min_baseline_samples
+        History needed before a sample can be the trigger (samples).
+    min_persist_samples
+        The rise must last this many samples (rejects spikes at the turnaround).
+    bootstrap_resamples
+        Bootstrap resamples for the 95 % intervals of the KM medians and the ratio (0: none).
+    bootstrap_seed
+        Seed of the bootstrap.
+    distance_bin_edges_nm
+        Bin edges of trigger bias vs distance to the boundary (Fig. 2e; nm); ``None``: no bins.
+    """
+
+    trigger_rise_decades: float
+    baseline_window_samples: int
+    min_baseline_samples: int
+    min_persist_samples: int
+    bootstrap_resamples: int
+    bootstrap_seed: int
+    distance_bin_edges_nm: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +146,7 @@ def detect_trigger(
 ) -> TriggerResult:
     """Detect the filament trigger on the reductive scan of one sweep.
 
-    Criterion (DESIGN.md, claim ``trigger_bias_*_V``): the trigger is the first sample k of the
+    Criterion (claims ``trigger_bias_*_V``): the trigger is the first sample k of the
     reductive scan (from the start to the turnaround, the most negative bias) where abs(I)
     exceeds the pre-trigger baseline by ``rise_decades`` decades and stays above that threshold
     at every later sample up to the turnaround. The baseline at k is a robust upper level of
@@ -220,15 +258,7 @@ def ohmic_back_scan_fit(
     return OhmicFit(float(r_ohm), float(icpt), r2, int(use.sum()))
 
 
-def analyse_sweeps(
-    meta: pd.DataFrame,
-    data: pd.DataFrame,
-    *,
-    rise_decades: float,
-    baseline_window: int = 15,
-    min_baseline_samples: int = 5,
-    min_persist_samples: int = 3,
-) -> pd.DataFrame:
+def analyse_sweeps(meta: pd.DataFrame, data: pd.DataFrame, params: TriggerParams) -> pd.DataFrame:
     """Trigger bias and ohmic back-scan fit of every trigger sweep.
 
     Parameters
@@ -238,8 +268,8 @@ def analyse_sweeps(
     data
         ``sweeps.parquet`` (long: ``sweep_id, cycle, time_s, bias_V, current_A``); trigger files have
         one cycle (the first is used).
-    rise_decades, baseline_window, min_baseline_samples, min_persist_samples
-        See :func:`detect_trigger`.
+    params
+        Detection parameters (see :func:`detect_trigger`).
 
     Returns
     -------
@@ -262,12 +292,15 @@ def analyse_sweeps(
             raise ValueError(f"sweep {row.sweep_id!r} has no samples in the sweep table")
         g = g[g["cycle"] == g["cycle"].min()].sort_values("time_s")
         v, i = g["bias_V"].to_numpy(), g["current_A"].to_numpy()
-        t = detect_trigger(v, i, rise_decades=rise_decades, baseline_window=baseline_window,
-                           min_baseline_samples=min_baseline_samples, min_persist_samples=min_persist_samples)
+        t = detect_trigger(v, i, rise_decades=params.trigger_rise_decades,
+                           baseline_window=params.baseline_window_samples,
+                           min_baseline_samples=params.min_baseline_samples,
+                           min_persist_samples=params.min_persist_samples)
         if t.censored:
             fit = OhmicFit(float("nan"), float("nan"), float("nan"), 0)
         else:
-            fit = ohmic_back_scan_fit(v, i, float(row.compliance_A), baseline_A=t.baseline_A, rise_decades=rise_decades)
+            fit = ohmic_back_scan_fit(v, i, float(row.compliance_A), baseline_A=t.baseline_A,
+                                      rise_decades=params.trigger_rise_decades)
         out.append({
             "sweep_id": row.sweep_id, "site": row.site, "electrode": row.electrode,
             "distance_to_gb_nm": row.distance_to_gb_nm, "pad_side_um": row.pad_side_um,
@@ -345,7 +378,7 @@ def site_medians(
     n_boot: int = 0,
     seed: int = 0,
 ) -> dict[str, CensoredMedian]:
-    """Kaplan-Meier median trigger bias per site (DESIGN.md claims ``trigger_bias_<site>_V``).
+    """Kaplan-Meier median trigger bias per site (claims ``trigger_bias_<site>_V``).
 
     Parameters
     ----------
@@ -393,3 +426,147 @@ def typical_sweep(table: pd.DataFrame, site: str, electrode: str = "tip") -> str
     pool = trig if not trig.empty else g
     med = float(np.median(pool["trigger_bias_V"]))
     return str(pool.iloc[int(np.argmin(np.abs(pool["trigger_bias_V"].to_numpy() - med)))]["sweep_id"])
+
+
+def site_sweeps(table: pd.DataFrame, site: str, electrode: str = "tip") -> tuple[np.ndarray, np.ndarray]:
+    """``(trigger_bias_V, censored)`` of the sweeps of one site and electrode, in table order."""
+    g = table[(table["site"] == site) & (table["electrode"] == electrode)]
+    return g["trigger_bias_V"].to_numpy(), g["censored"].to_numpy(dtype=bool)
+
+
+@dataclass(frozen=True)
+class TriggerAnalysis:
+    """Fig. 1e, 2c-f, S5: every trigger sweep, the per-site medians and the claims.
+
+    Attributes
+    ----------
+    table
+        :func:`analyse_sweeps` plus ``electrode_area_cm2`` (Eq. 1 area for tips, side^2 for pads),
+        ``j_baseline_A_cm2`` and ``j_trigger_A_cm2``.
+    medians
+        KM median per site of the tip sweeps (:func:`site_medians`).
+    bins
+        :func:`distance_bins` of the tip sweeps (empty without ``distance_bin_edges_nm``).
+    claims
+        ``trigger_bias_gb_V``, ``trigger_bias_gi_V``, ``trigger_ratio_gi_over_gb``.
+    """
+
+    table: pd.DataFrame
+    medians: dict[str, CensoredMedian]
+    bins: pd.DataFrame
+    claims: list[Claim]
+
+
+def trigger_analysis(meta: pd.DataFrame, data: pd.DataFrame, params: TriggerParams,
+                     contact: pd.DataFrame) -> TriggerAnalysis:
+    """Analyse the trigger sweeps of a dataset and compute the GB/GI claims.
+
+    Parameters
+    ----------
+    meta, data
+        The sweeps (``llzo.interim.load_sweeps``).
+    params
+        Detection and bootstrap parameters.
+    contact
+        Eq. 1 table of the tip rows (``llzo.analysis.contact.contact_area(...).table``) for the
+        current density at the trigger.
+
+    Returns
+    -------
+    TriggerAnalysis
+        Per site: the KM median with its bootstrap 95 % interval, ``bound="lt"`` when more than
+        half of the sweeps never triggered; the ratio is a lower bound (``gt``) when the GI median
+        is. A site without tip sweeps gives a NaN claim with ``n = 0``.
+    """
+    table = analyse_sweeps(meta, data, params)
+    area = electrode_area_cm2(table, contact)
+    table["electrode_area_cm2"] = area
+    table["j_baseline_A_cm2"] = table["baseline_current_A"] / area
+    table["j_trigger_A_cm2"] = table["trigger_current_A"].abs() / area
+    med = site_medians(table, electrode="tip", n_boot=params.bootstrap_resamples, seed=params.bootstrap_seed)
+    bins = distance_bins(table, list(params.distance_bin_edges_nm or ()))
+    claims = []
+    for site in ("GB", "GI"):
+        cid = f"trigger_bias_{site.lower()}_V"
+        if site not in med:
+            claims.append(Claim(cid, float("nan"), n=0, note=f"no tip sweeps at {site}"))
+            continue
+        m = med[site]
+        j = table[(table.electrode == "tip") & (table.site == site) & ~table.censored]["j_trigger_A_cm2"]
+        j_txt = f"; median j at trigger {j.median():.3g} A/cm2 (Eq. 1 area)" if len(j) else ""
+        note = f"KM median of tip sweeps, {m.n_censored} of {m.n} censored at the window{j_txt}"
+        claims.append(m.to_claim(cid, note))
+    claims.append(_ratio_claim(table, med, params))
+    return TriggerAnalysis(table, med, bins, claims)
+
+
+def _ratio_claim(table: pd.DataFrame, med: dict[str, CensoredMedian], params: TriggerParams) -> Claim:
+    """``trigger_ratio_gi_over_gb``: GI / GB KM medians, bootstrap interval; a lower bound when GI is censored."""
+    if "GB" not in med or "GI" not in med:
+        return Claim("trigger_ratio_gi_over_gb", float("nan"), n=0, note="needs GB and GI tip sweeps")
+    bound = "gt" if med["GI"].bound == "lt" else None  # GI beyond the window: the ratio is a lower bound
+    n = med["GI"].n + med["GB"].n
+    if params.bootstrap_resamples > 0:
+        ratio, lo, hi = ratio_with_ci(site_sweeps(table, "GI"), site_sweeps(table, "GB"),
+                                      n_boot=params.bootstrap_resamples, seed=params.bootstrap_seed + 100)
+        return Claim("trigger_ratio_gi_over_gb", ratio, ci_low=lo, ci_high=hi, n=n, bound=bound,
+                     note="ratio of the KM medians; bootstrap 95% CI")
+    return Claim("trigger_ratio_gi_over_gb", med["GI"].median_V / med["GB"].median_V, n=n, bound=bound,
+                 note="ratio of the KM medians")
+
+
+def trigger_spread(table: pd.DataFrame, site: str) -> tuple[float, float]:
+    """Coefficient of variation (%) and interquartile range (V) of the triggered sweeps of a site (NaN below 2)."""
+    v = table[(table.site == site) & ~table.censored]["trigger_bias_V"].to_numpy()
+    if v.size < 2:
+        return float("nan"), float("nan")
+    return float(100 * np.std(v, ddof=1) / abs(np.mean(v))), float(np.subtract(*np.quantile(v, [0.75, 0.25])))
+
+
+@dataclass(frozen=True)
+class HLTriggerAnalysis:
+    """Fig. 5c, S11b: tip trigger sweeps on the homogenizing layer (HL) and on LLZO.
+
+    Attributes
+    ----------
+    table
+        :func:`analyse_sweeps` of the tip trigger sweeps at GB, GI and HL.
+    medians
+        KM median per site.
+    summary
+        Per site ``site, n, n_censored, km_median_V, bound, ci_low_V, ci_high_V, cv_pct, iqr_V``.
+    claims
+        ``trigger_bias_hl_V``.
+    """
+
+    table: pd.DataFrame
+    medians: dict[str, CensoredMedian]
+    summary: pd.DataFrame
+    claims: list[Claim]
+
+
+def hl_trigger_analysis(meta: pd.DataFrame, data: pd.DataFrame, params: TriggerParams) -> HLTriggerAnalysis:
+    """Trigger bias on the HL vs LLZO (tip sweeps) and the claim ``trigger_bias_hl_V``.
+
+    The spread (coefficient of variation, interquartile range of the triggered sweeps) measures
+    the homogeneity the paper reports for the HL.
+    """
+    keep = meta["protocol"].eq("trigger") & meta["electrode"].eq("tip") & meta["site"].isin(["GB", "GI", "HL"])
+    meta = meta[keep]
+    data = data[data["sweep_id"].isin(meta["sweep_id"])]
+    table = analyse_sweeps(meta, data, params)
+    med = site_medians(table, electrode="tip", n_boot=params.bootstrap_resamples, seed=params.bootstrap_seed)
+    summary = pd.DataFrame([
+        {"site": s, "n": m.n, "n_censored": m.n_censored, "km_median_V": m.median_V, "bound": m.bound or "",
+         "ci_low_V": m.ci_low_V, "ci_high_V": m.ci_high_V, "cv_pct": trigger_spread(table, s)[0],
+         "iqr_V": trigger_spread(table, s)[1]}
+        for s, m in med.items()
+    ])
+    if "HL" in med:
+        m = med["HL"]
+        gb_txt = f"; {m.median_V / med['GB'].median_V:.1f}x the LLZO GB median" if "GB" in med else ""
+        claims = [m.to_claim("trigger_bias_hl_V", f"KM median of HL tip sweeps, {m.n_censored} censored; "
+                                                  f"CV {trigger_spread(table, 'HL')[0]:.1f} %{gb_txt}")]
+    else:
+        claims = [Claim("trigger_bias_hl_V", float("nan"), n=0, note="no HL tip sweeps in this dataset")]
+    return HLTriggerAnalysis(table, med, summary, claims)
