@@ -1,4 +1,8 @@
-"""Architecture rules: analysis never sees the virtual lab or its truth; linters are clean."""
+"""Architecture rules: analysis never sees the virtual lab or its truth; linters are clean.
+
+The same rules are enforced at run time in every executed notebook (the runner's first cell,
+``llzo.figures.notebook.guard_imports``: tests/pipeline/test_notebook.py).
+"""
 
 from __future__ import annotations
 
@@ -44,6 +48,26 @@ def test_no_lab_import_and_no_truth(path):
         if isinstance(node, ast.Name | ast.arg):
             name = node.id if isinstance(node, ast.Name) else node.arg
             assert "truth" not in name.lower(), f"{path}:{node.lineno} uses {name}"
+
+
+#: What a notebook may import from llzo (never the virtual lab, never the rule glue).
+NOTEBOOK_API = ("llzo.io", "llzo.interim", "llzo.analysis", "llzo.fe", "llzo.figures", "llzo.claims")
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "notebooks").glob("*.py")), ids=lambda p: p.name)
+def test_notebooks_import_only_the_analysis_api(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [f"{node.module}.{a.name}" if node.module == "llzo" else node.module for a in node.names]
+        else:
+            continue
+        for name in names:
+            if name.split(".")[0] == "llzo":
+                assert any(name == m or name.startswith(m + ".") for m in NOTEBOOK_API), (
+                    f"{path.name}:{node.lineno} imports {name}; notebooks import only {', '.join(NOTEBOOK_API)}")
 
 
 def test_import_linter_contracts():

@@ -29,7 +29,7 @@ def test_missing_folder_says_what_to_do(tmp_path):
 
 
 def test_folder_without_sheets(tmp_path):
-    with pytest.raises(DatasetError, match="holds none of sweeps.tsv, maps.tsv, echem.tsv"):
+    with pytest.raises(DatasetError, match=r"holds none of sweeps\.tsv, maps\.tsv, echem\.tsv"):
         dataset_sheets("empty", tmp_path)
 
 

@@ -84,3 +84,38 @@ def test_failure_keeps_failed_notebook_and_no_outputs(tmp_path, monkeypatch):
     assert not (out / "bad.json").exists()
     assert not (out / "figures" / "bad").exists()
     assert not list(out.glob(".*.tmp*"))
+
+
+def test_runner_passes_outputs_and_dirs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    src = GOOD.replace('provenance = {}\n', 'provenance = {}\noutputs = None\ninterim_dir = "x"\n').replace(
+        'print("value", value)', 'print("outputs", sorted(outputs), outputs["claims_path"], interim_dir)')
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    (nbdir / "o.py").write_text(src)
+    (tmp_path / "in.txt").write_text("1")
+    (tmp_path / "data" / "interim" / "d").mkdir(parents=True)
+    out = tmp_path / "results"
+    run_notebook(notebook=nbdir / "o.py", ipynb=out / "o.ipynb", html=out / "o.html", claims=out / "o.json",
+                 figures_dir=out / "figures" / "o", inputs={"x": tmp_path / "in.txt"}, params={"scale_V": 1.0},
+                 manifests=[], dirs={"interim_dir": tmp_path / "data" / "interim" / "d"})
+    nb = nbformat.read(out / "o.ipynb", as_version=4)
+    assert "llzo-guard" in nb.cells[0].metadata["tags"]
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "outputs ['claims_path', 'figures_dir', 'provenance', 'tables_dir'] ../results/o.json ../data/interim/d" \
+        in text
+    assert (out.parent / "results" / "tables").is_dir()  # default tables folder beside figures/
+
+
+@pytest.mark.parametrize(("line", "what"), [
+    ("import llzo.lab.sweeps", "notebooks must not import llzo.lab"),
+    ("from llzo.pipeline import notebook", "notebooks must not import llzo.pipeline"),
+    ("open('../data/truth/demo/sweeps_truth.tsv')", "must not read the virtual lab's ground truth"),
+])
+def test_runner_refuses_lab_pipeline_and_truth(tmp_path, monkeypatch, line, what):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "truth" / "demo").mkdir(parents=True)
+    (tmp_path / "data" / "truth" / "demo" / "sweeps_truth.tsv").write_text("x\n")
+    with pytest.raises(RuntimeError, match=what):
+        _run(tmp_path, GOOD.replace('print("value", value)', line), "forbidden")
+    assert (tmp_path / "results" / "forbidden.failed.ipynb").is_file()

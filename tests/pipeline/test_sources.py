@@ -47,7 +47,7 @@ def test_transitive_sources_with_package_inits(pkg):
     assert got == {"__init__.py", "sub/__init__.py", "sub/a.py", "sub/b.py", "sub/c.py"}
     assert module_code("llzo.sub.b", root) == sorted({str(root / "sub" / "b.py"), *llzo_sources(root / "sub/b.py",
                                                                                                    root)})
-    with pytest.raises(ModuleNotFoundError, match="llzo.nope"):
+    with pytest.raises(ModuleNotFoundError, match=r"llzo\.nope"):
         module_code("llzo.nope", root)
 
 

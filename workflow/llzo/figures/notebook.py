@@ -129,7 +129,7 @@ class NotebookRun:
         return claims
 
 
-def start_notebook(name: str, outputs: dict | None, results_dir: str | Path) -> NotebookRun:
+def start_notebook(name: str, outputs: dict | None, results_dir: str | Path, *, guard: bool = True) -> NotebookRun:
     """Set the style and the import guard, and say where this run writes.
 
     Parameters
@@ -142,6 +142,9 @@ def start_notebook(name: str, outputs: dict | None, results_dir: str | Path) -> 
     results_dir
         The pipeline's results of the dataset (``../results/<dataset>``); an exploring run writes
         below ``<results_dir>/explore/<name>/``.
+    guard
+        Call :func:`guard_imports` (for the notebook kernel; tests of this function pass False, as
+        the guard stays in the process).
 
     Returns
     -------
@@ -149,7 +152,8 @@ def start_notebook(name: str, outputs: dict | None, results_dir: str | Path) -> 
         Output locations and the save/table/claims writers.
     """
     use_style()
-    guard_imports()
+    if guard:
+        guard_imports()
     if outputs is not None:
         run = NotebookRun(name, Path(outputs["figures_dir"]), Path(outputs["claims_path"]),
                           Path(outputs["tables_dir"]), False, dict(outputs.get("provenance") or {}))
