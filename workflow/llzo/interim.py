@@ -13,7 +13,8 @@ sweeps
     for single-cycle files).
 maps
     ``maps_meta.parquet``: the validated ``maps.tsv`` plus, per map, ``nx, ny, pixel_size_x_m,
-    pixel_size_y_m, channel, format, has_mask, nc_file``.
+    pixel_size_y_m, channel_title`` (the file's name of the property channel used), ``format,
+    has_mask, nc_file``.
     ``maps/<map_id>.nc``: one NetCDF per map with the raw, unlevelled ``height_m`` and the kind's
     channel (``modulus_Pa``, ``potential_V`` or ``current_A``) on ``y_m``/``x_m`` coordinates,
     ``boundary_mask`` (uint8) when the sheet gives a ``mask_file``; attributes ``map_id, kind,

@@ -15,39 +15,31 @@ import pandas as pd
 import xarray as xr
 
 from llzo.interim import map_file, write_maps
-from llzo.io.afm import canonical_channels, read_afm, read_mask
+from llzo.io.afm import KIND_CHANNEL, map_channels, read_afm, read_mask
 from llzo.io.errors import RawDataError
 from llzo.io.manifest import build_manifest
 from llzo.io.sheets import read_sheet
 
 log = logging.getLogger(__name__)
 
-#: Channel of each ``kind`` and its name in the interim NetCDF.
-KIND_CHANNEL = {"modulus": ("DMT Modulus", "modulus_Pa"), "kpfm": ("Potential", "potential_V"),
-                "current": ("Current", "current_A")}
-
-
-def _mask_given(value) -> bool:
+def _given(value) -> bool:
+    """Tell whether an optional text cell of the sheet is filled in."""
     return isinstance(value, str) and bool(value.strip())
 
 
 def read_map_row(dataset_dir: Path, row: pd.Series, sheet_row: int) -> xr.Dataset:
     """Read one sheet row's map (and mask) into a Dataset with SI variables."""
     path = dataset_dir / row["file"]
-    chans = canonical_channels(read_afm(path), path)
+    channel = row.get("channel")
+    h, c = map_channels(read_afm(path), row["kind"], path, channel.strip() if _given(channel) else None)
     title, var = KIND_CHANNEL[row["kind"]]
-    for need in ("Height", title):
-        if need not in chans:
-            raise RawDataError(f"map of kind {row['kind']!r} has no channel titled {need!r} "
-                               f"(found: {sorted(read_afm(path))})", path, column=need)
-    h, c = chans["Height"], chans[title]
     if h.shape != c.shape:
         raise RawDataError(f"channels Height {h.shape} and {title} {c.shape} differ in shape", path)
     c = c.assign_coords(x_m=h["x_m"], y_m=h["y_m"])
     ds = xr.Dataset({"height_m": h.drop_attrs(deep=False), var: c.drop_attrs(deep=False)})
     ds["height_m"].attrs = {"units": "m", "title": h.attrs["title"], "levelled": "no"}
     ds[var].attrs = {"units": c.attrs["units"], "title": c.attrs["title"], "levelled": "no"}
-    if _mask_given(row.get("mask_file")):
+    if _given(row.get("mask_file")):
         m = read_mask(dataset_dir / row["mask_file"], h.shape)
         ds["boundary_mask"] = (("y_m", "x_m"), m.astype(np.uint8))
         ds["boundary_mask"].attrs = {"units": "1", "source_file": str(row["mask_file"])}
@@ -69,13 +61,14 @@ def ingest(dataset_dir: str | Path, out_dir: str | Path) -> dict[str, Path]:
         datasets.append(ds)
         extra.append({"nx": ds.sizes["x_m"], "ny": ds.sizes["y_m"],
                       "pixel_size_x_m": ds.attrs["pixel_size_x_m"], "pixel_size_y_m": ds.attrs["pixel_size_y_m"],
-                      "channel": KIND_CHANNEL[row["kind"]][0], "format": ds.attrs["format"],
+                      "channel_title": ds[KIND_CHANNEL[row["kind"]][1]].attrs["title"],
+                      "format": ds.attrs["format"],
                       "has_mask": "boundary_mask" in ds, "nc_file": map_file(row["map_id"])})
         log.info("read map %s (%s, %dx%d px)", row["map_id"], row["kind"], ds.sizes["x_m"], ds.sizes["y_m"])
     meta = pd.concat([meta, pd.DataFrame(extra)], axis=1)
     files = ["maps.tsv", *meta["file"]]
     if "mask_file" in meta:
-        files += [m for m in meta["mask_file"] if _mask_given(m)]
+        files += [m for m in meta["mask_file"] if _given(m)]
     manifest = build_manifest(dataset_dir, files)
     outs = write_maps(out_dir, meta, datasets, manifest)
     log.info("ingested %d maps", len(meta))

@@ -1,4 +1,4 @@
-"""Readers of AFM maps (llzo.io.afm) on the real instrument fixtures and on bad inputs."""
+"""Readers of AFM maps (llzo.io.afm: gwy, spm, ibw, jpk) on the real instrument fixtures and on bad inputs."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ REAL = [
     ("jpk/sample_0.jpk-qi-image", "slope_trace", (100, 100), 5e-9, 5e-9, "N/m", 626.3810326940231),
     ("jpk/sample_0.jpk-qi-image", "adhesion_trace", (100, 100), 5e-9, 5e-9, "N", 1.579363986493833e-06),
     ("jpk/sample_0.jpk-qi-image", "measuredHeight_trace", (100, 100), 5e-9, 5e-9, "m", 32181137.138706185e-9),
+    ("jpk/sample_0.jpk-qi-image", "vDeflection_trace", (100, 100), 5e-9, 5e-9, "N", -1.3615033224242345e-05),
     ("spm/Veeco_20160622.003", "Height", (512, 512), 1769.08e-9 / 512, 1769.08e-9 / 512, "m", None),
     ("spm/old_bruker.002", "Height", (256, 256), 15e-6 / 256, 15e-6 / 256, "m", 24878635.02247991e-9),
 ]
