@@ -49,10 +49,10 @@ fuzz-long: env  ## property-based reader tests, 20,000 examples per reader (~20 
 	LLZO_FUZZ_EXAMPLES=20000 $(BIN)/pytest tests/test_fuzz_readers.py -q -p no:logging
 
 bench: env  ## performance benchmarks (each prints its ratio against the reference, same run)
-	$(BIN)/python workflow/scripts/bench_maps.py
-	$(BIN)/python workflow/scripts/bench_mpt.py
-	$(BIN)/python workflow/scripts/bench_fe.py
-	$(BIN)/python workflow/scripts/bench_trigger.py
+	$(BIN)/python workflow/scripts/bench/bench_maps.py
+	$(BIN)/python workflow/scripts/bench/bench_mpt.py
+	$(BIN)/python workflow/scripts/bench/bench_fe.py
+	$(BIN)/python workflow/scripts/bench/bench_trigger.py
 
 why: env  ## what would rerun and why (dry run with reasons)
 	$(BIN)/snakemake --dry-run --cores 1 2>&1 | grep -E "^(rule|localrule|    reason)" || echo "nothing to do"

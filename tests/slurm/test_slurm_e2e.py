@@ -1,7 +1,7 @@
 """The demo DAG through a real one-node Slurm cluster, compared with a local run (``make test-slurm``).
 
 Runs only when asked (``pytest -m slurm tests/slurm``), as root on Debian/Ubuntu: it brings a
-one-node cluster up with ``workflow/scripts/slurm_localhost_up.sh`` (apt-get installs slurmctld,
+one-node cluster up with ``workflow/scripts/cluster/slurm_localhost_up.sh`` (apt-get installs slurmctld,
 slurmd, slurm-client and munge when missing), runs the demo DAG in two temporary copies of the
 repository, once locally (``--cores N``) and once through ``--profile workflow/profiles/slurm``,
 checks that ``claims.csv`` is byte-identical, prints local vs Slurm wall time and their ratio, and
@@ -28,8 +28,8 @@ import pytest
 pytestmark = [pytest.mark.slurm, pytest.mark.e2e]
 
 REPO = Path(__file__).resolve().parents[2]
-UP = REPO / "workflow/scripts/slurm_localhost_up.sh"
-DOWN = REPO / "workflow/scripts/slurm_localhost_down.sh"
+UP = REPO / "workflow/scripts/cluster/slurm_localhost_up.sh"
+DOWN = REPO / "workflow/scripts/cluster/slurm_localhost_down.sh"
 PROFILE = "workflow/profiles/slurm"
 # generated or private: not copied (the copies regenerate the demo from the seed)
 SKIP_TOP = {".venv", ".tools", "results", ".snakemake", ".pytest_cache", ".ruff_cache"}

@@ -1,4 +1,4 @@
-"""Benchmark of the FE Li+ flux solver (issue 6): prints ratios measured in the same run.
+"""Benchmark of the FE Li+ flux solver: prints ratios measured in the same run.
 
 Goals (on the project's 2-core CI machine):
 1. at >= 1e6 unknowns the AMG solve is >= 10x faster than SciPy's direct solver (spsolve,
@@ -22,8 +22,8 @@ single-threaded (SuperLU; PyAMG with BLAS limited to one thread), so on an idle 
 equals CPU time; on a shared machine wall time mostly measures the other jobs, so the goals are
 judged on CPU time and the wall times are printed beside them with the load average::
 
-    python workflow/scripts/bench_fe.py            # all goals (~2-4 min on 2 cores)
-    python workflow/scripts/bench_fe.py --quick    # smaller sizes, a smoke test of the script
+    python workflow/scripts/bench/bench_fe.py            # all goals (~2-4 min on 2 cores)
+    python workflow/scripts/bench/bench_fe.py --quick    # smaller sizes, a smoke test of the script
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # workflow/: the llzo of this tree
 
 GIB = 2**30
 

@@ -4,7 +4,7 @@ Prints the time of llzo.analysis.maps and its ratio to a reference implementatio
 the same run (straightforward scikit-image route: per-row np.polyfit-free lstsq plane, Sato
 filter, Otsu, skeletonisation, EDT, binned profile with a Python loop over bins).
 
-    PYTHONPATH=workflow .venv/bin/python workflow/scripts/bench_maps.py
+    PYTHONPATH=workflow .venv/bin/python workflow/scripts/bench/bench_maps.py
 """
 
 from __future__ import annotations

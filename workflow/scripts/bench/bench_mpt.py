@@ -2,7 +2,7 @@
 
 Writes the file with the virtual lab's EC-Lab writer into a temporary folder, reads it with both
 readers in the same run, checks that names and values are identical and prints the speed ratio
-(goal: >= 5x). Usage: ``PYTHONPATH=workflow python workflow/scripts/bench_mpt.py [rows]``.
+(goal: >= 5x). Usage: ``PYTHONPATH=workflow python workflow/scripts/bench/bench_mpt.py [rows]``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ and its ratio to the reference measured in the same run: reading the sweep CSVs 
 ``llzo.io.sweeps.read_sweep_csv`` (the ingest). Goal: ratio < 1 (the analysis costs less than
 reading the raw files).
 
-Usage: ``PYTHONPATH=workflow python workflow/scripts/bench_trigger.py``
+Usage: ``PYTHONPATH=workflow python workflow/scripts/bench/bench_trigger.py``
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from llzo.io.sweeps import read_sweep_csv
 from llzo.lab import sweeps as lab
 from llzo.lab.demo import domain_rng
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop the daemons that workflow/scripts/slurm_localhost_up.sh started (listed in
+# Stop the daemons that workflow/scripts/cluster/slurm_localhost_up.sh started (listed in
 # $LLZO_SLURM_STATE/started), by the pid in their pid file and only while that pid still runs
 # the expected executable: TERM, then KILL after 30 s. Never kills by name. Leaves packages,
 # config and state in place (a later slurm_localhost_up.sh reuses them).

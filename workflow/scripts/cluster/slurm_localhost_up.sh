@@ -11,7 +11,7 @@
 # finished jobs visible to squeue long enough for that.
 #
 # Every daemon this script starts is recorded in $LLZO_SLURM_STATE/started (name, pid file,
-# executable); workflow/scripts/slurm_localhost_down.sh stops exactly those, by pid.
+# executable); workflow/scripts/cluster/slurm_localhost_down.sh stops exactly those, by pid.
 #
 # Environment knobs:
 #   LLZO_SLURM_WAIT_S=60      seconds to wait for the node to become idle
@@ -103,7 +103,7 @@ REALMEM=$(( ${detected_mem:-4096} * 9 / 10 ))
 
 new_conf=$(mktemp)
 cat > "$new_conf" <<CONF
-# Written by llzo-repro workflow/scripts/slurm_localhost_up.sh: one-node test cluster.
+# Written by llzo-repro workflow/scripts/cluster/slurm_localhost_up.sh: one-node test cluster.
 ClusterName=$CLUSTER
 SlurmctldHost=localhost
 SlurmUser=root

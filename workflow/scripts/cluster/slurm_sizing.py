@@ -9,8 +9,8 @@ ensemble (``--n-jobs`` members) onto 1, 2, 4, ... nodes.
 
 Examples
 --------
-    python workflow/scripts/slurm_sizing.py results/demo/benchmarks
-    python workflow/scripts/slurm_sizing.py results/demo/benchmarks --ensemble-rule fe_solve \\
+    python workflow/scripts/cluster/slurm_sizing.py results/demo/benchmarks
+    python workflow/scripts/cluster/slurm_sizing.py results/demo/benchmarks --ensemble-rule fe_solve \\
         --n-jobs 640 --cores-per-node 32 --overhead-s 15
 """
 
