@@ -21,7 +21,7 @@ class Claim:
     Parameters
     ----------
     claim_id
-        Id from DESIGN.md (unit in the name, e.g. ``trigger_bias_gb_V``).
+        Id as defined in ``docs/claims.md`` (unit in the name, e.g. ``trigger_bias_gb_V``).
     reproduced
         The value, in the unit of the claim id, with its sign.
     ci_low, ci_high

@@ -2,12 +2,12 @@
 
 A log of a Li|LLZO|Li cell is split into galvanostatic segments (runs of constant current).
 A short circuit is the abrupt collapse of abs(Ewe) below ``short_voltage_fraction`` of the
-segment's overpotential that lasts ``short_min_points`` samples (DESIGN.md). The segment's
+segment's overpotential that lasts ``short_min_points`` samples (docs/claims.md). The segment's
 overpotential reference is the running maximum of abs(Ewe) since the segment started, or, for the
 first samples of a segment, the previous segment's median abs(Ewe) scaled by the current ratio
 (ohmic), so a cell that collapses right after a current step is still caught.
 
-CCD (DESIGN.md, ``ccd_*_mA_cm2``): the current density of the last step completed in both
+CCD (docs/claims.md, ``ccd_*_mA_cm2``): the current density of the last step completed in both
 directions (plating and stripping) before the step in which the cell shorts.
 """
 

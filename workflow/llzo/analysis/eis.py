@@ -7,7 +7,7 @@ high-frequency intercept R0 is the bulk; the two depressed arcs are the grain bo
 fit uses f <= ``fit_f_max_Hz`` (the bulk-arc tail distorts the top decade). The
 interface arc is found as the arc with the longest time constant tau = (R Q)^(1/alpha), not by
 position in the string. Area-specific resistance of ONE interface: R_int = R_arc x area / 2
-(DESIGN.md, claims ``r_int_*_ohm_cm2``); its uncertainty is the fit's standard error
+(docs/claims.md, claims ``r_int_*_ohm_cm2``); its uncertainty is the fit's standard error
 (sqrt of the covariance diagonal, impedance.py ``conf_``) propagated the same way.
 
 References
@@ -90,7 +90,7 @@ def eval_linkk(elements: np.ndarray, ts: np.ndarray, f_Hz: np.ndarray) -> np.nda
 
     Workaround, isolated here: ``eval_linKK`` builds a Python expression from the reprs of the
     element values and ``eval``-s it; numpy 2 prints ``np.float64(1.0)``, which that namespace does
-    not know (NameError; ECSHackWeek/impedance.py issue 296). Passing the values as Python floats
+    not know (NameError; an upstream impedance.py bug). Passing the values as Python floats
     (object arrays) gives the reprs numpy 1 gave, so impedance.py's own code evaluates the circuit,
     unchanged (``tests/analysis/test_eis.py`` checks it against impedance.py run with numpy 1 reprs).
 

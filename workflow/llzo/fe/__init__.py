@@ -2,7 +2,7 @@
 
 Why the hot-spot ratio (claim ``fe_hotspot_ratio``) is ~9, not the paper's ">10"
 --------------------------------------------------------------------------------
-DESIGN.md: at the plating Li|LLZO interface without HL, max of the normal current density over
+As implemented here: at the plating Li|LLZO interface without HL, max of the normal current density over
 its mean, ensemble median over seeds. Measured on the demo geometry (200 um x 100 um, 10 um
 Poisson-Voronoi grains, sigma_grain 1e-3 S/cm, 5 nm boundaries at 1e-8 S/cm, seeds 1-6):
 
@@ -23,7 +23,7 @@ Poisson-Voronoi grains, sigma_grain 1e-3 S/cm, 5 nm boundaries at 1e-8 S/cm, see
 * Domain width (extreme-value statistics: the max over a longer interface): median of the 1 um
   ratio at 0.5 um cells = 6.0, 8.9, 12.9, 14.1 for widths 100, 200, 400, 800 um. The paper's
   domain size is in Fig. S15 (not available). Choosing the width to pass the claim would be
-  tuning, so the demo keeps 200 um (the issue's example).
+  tuning, so the demo keeps 200 um.
 * Boundary conductivity (an assumption, see config.yaml): median of the 1 um ratio over seeds
   1-6 = 1.9, 4.9, 8.9, 10.0, 10.1 for sigma_gb = 1e-6, 1e-7, 1e-8, 1e-9, 1e-10 S/cm. It
   saturates once the boundaries dominate the resistance (at 1e-8 one boundary is already ~50x
@@ -33,7 +33,7 @@ Poisson-Voronoi grains, sigma_grain 1e-3 S/cm, 5 nm boundaries at 1e-8 S/cm, see
 * Mean over the whole interface (as here) vs over grains: the paper's wording "the maximum
   current density within certain grains is over ten times larger than the others" compares
   grains with grains; the ratio of the highest to the lowest per-grain mean at the interface is
-  ~190 (median), the 90th/10th percentile ~10. DESIGN.md defines max/mean, which is kept.
+  ~190 (median), the 90th/10th percentile ~10. This implementation keeps max/mean.
 
 The pipeline recomputes these dependencies every run (:mod:`llzo.fe.sensitivity`, rule
 ``fe_sensitivity``, figure ``fig4-sensitivity``), so the numbers above can be checked there.

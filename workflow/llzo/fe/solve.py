@@ -98,7 +98,7 @@ def solve_amg(A: sp.csr_matrix, b: np.ndarray, tol: float = 1e-10, maxiter: int 
     -----
     Ruge-Stuben settings, each measured at 1e6 unknowns (Voronoi polycrystal, 5000x conductance
     contrast between grain faces and grain-boundary faces; CPU times, CG to 1e-10, see
-    ``workflow/scripts/bench_fe.py`` and the module notes of :mod:`llzo.fe.model`):
+    ``workflow/scripts/bench/bench_fe.py`` and the module notes of :mod:`llzo.fe.model`):
 
     * strength ``classical`` with theta = 0.1 instead of 0.25: 11 instead of 14 CG iterations (one pass)
       (theta = 0.5: 71). Grain-boundary faces are ~5000x weaker than grain faces, so any theta

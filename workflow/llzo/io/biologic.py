@@ -3,7 +3,7 @@
 galvani (``MPTfile``, ``MPRfile``) is the reference. The default ``.mpt`` path parses the data
 table with pyarrow's multithreaded CSV reader (correctly rounded floats, like Python's
 ``float``), so it returns the same values, dtypes and column names as galvani, an order of
-magnitude faster on big cycling logs (``workflow/scripts/bench_mpt.py``).
+magnitude faster on big cycling logs (``workflow/scripts/bench/bench_mpt.py``).
 
 Column names are galvani's canonical ones (:func:`galvani.BioLogic.fieldname_to_dtype`):
 ``<I>/mA`` -> ``I/mA``, ``<Ewe>/V`` and ``Ecell/V`` -> ``Ewe/V``, ``dq/mA.h`` -> ``dQ/mA.h``;

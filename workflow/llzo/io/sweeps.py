@@ -1,4 +1,4 @@
-"""Reader for I-V sweep CSVs (c-AFM tip or Au pad; DESIGN.md raw-data contract).
+"""Reader for I-V sweep CSVs (c-AFM tip or Au pad; raw-data contract in docs/data-contract.md).
 
 Format: optional ``#`` comment lines, then the header ``time_s,bias_V,current_A`` and, for
 multi-cycle (memristor) files, a 4th column ``cycle`` (int from 1). SI units: s, V vs Li/Li+, A.
