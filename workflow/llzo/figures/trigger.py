@@ -101,7 +101,8 @@ def plot_cyclic_sweep(ax: plt.Axes, sweep: pd.DataFrame | None, row: pd.Series |
             ins.tick_params(labelsize=5)
     ax.set_xlabel(PAPER_UNITS["bias"])
     ax.set_ylabel(axis_label("Current", "mA"))
-    ax.legend(loc="lower right")
+    if sweep is not None:
+        ax.legend(loc="lower right")
 
 
 def plot_bias_vs_distance(ax: plt.Axes, table: pd.DataFrame, bins: pd.DataFrame) -> None:
