@@ -15,16 +15,14 @@ provenance. So the same notebook
   output: changing a parameter to try something never overwrites a figure, a table or a claim
   of the pipeline (which would then describe an interactive run).
 
-:func:`guard_imports` is also called by the runner before the first cell of every notebook:
-a notebook importing the virtual lab (``llzo.lab``) or the rule glue (``llzo.pipeline``), or
-opening a file under ``data/truth``, fails at once with a message saying why.
+:func:`start_notebook` installs :func:`llzo.guard.guard_imports` (the runner also calls it before
+the first cell of every notebook): a notebook importing the virtual lab (``llzo.lab``) or the
+rule glue (``llzo.pipeline``), or reading the lab's ground truth, fails at once with a message
+saying why.
 """
 
 from __future__ import annotations
 
-import importlib.abc
-import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,55 +32,12 @@ import pandas as pd
 from llzo.atomic import atomic_path
 from llzo.claims import Claim, write_claims
 from llzo.figures.style import save_figure, use_style
+from llzo.guard import guard_imports
 
-#: Packages a notebook must not import, and why.
-FORBIDDEN = {
-    "llzo.lab": "the virtual lab writes the demo data and knows the truth; an analysis must not see it",
-    "llzo.pipeline": "the rule glue (runner, ingest, scorecard) is not an analysis API",
-}
-#: Folder a notebook must not read (the virtual lab's ground truth).
-TRUTH_DIR = "data/truth"
 #: Sub-folder of ``results/<dataset>/`` where an exploring notebook writes.
 EXPLORE = "explore"
 #: How tables are written (``float_format``, line ends): same bytes on every machine.
 TABLE_FORMAT = {"index": False, "float_format": "%.6g", "lineterminator": "\n"}
-
-
-class NotebookImportError(ImportError):
-    """A notebook imported a package it must not use (see :data:`FORBIDDEN`)."""
-
-
-class _Forbid(importlib.abc.MetaPathFinder):
-    """Refuse the imports of :data:`FORBIDDEN` (first on ``sys.meta_path``)."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        for pkg, why in FORBIDDEN.items():
-            if fullname == pkg or fullname.startswith(pkg + "."):
-                raise NotebookImportError(
-                    f"notebooks must not import {fullname}: {why}. Notebooks import only llzo.io, llzo.interim, "
-                    f"llzo.analysis, llzo.fe, llzo.figures and llzo.claims.", name=fullname)
-        return None
-
-
-def _truth_audit(event: str, args: tuple) -> None:
-    if event == "open" and isinstance(args[0], str | bytes | os.PathLike):
-        p = os.fsdecode(args[0]).replace("\\", "/")
-        if f"{TRUTH_DIR}/" in p + "/":
-            raise PermissionError(f"notebooks must not read the virtual lab's ground truth ({p}); only the "
-                                  f"tests and the validation table compare with it")
-
-
-def guard_imports() -> None:
-    """Make importing ``llzo.lab``/``llzo.pipeline`` or opening ``data/truth`` files fail in this process.
-
-    Idempotent. Only imports after the call are checked: the runner calls it before the
-    notebook's first cell. The truth check is a :func:`sys.addaudithook` hook on ``open``, which
-    cannot be removed: call it only in a notebook kernel.
-    """
-    if any(isinstance(f, _Forbid) for f in sys.meta_path):
-        return
-    sys.meta_path.insert(0, _Forbid())
-    sys.addaudithook(_truth_audit)
 
 
 @dataclass(frozen=True)

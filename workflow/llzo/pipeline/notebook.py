@@ -7,7 +7,7 @@ environment with ``--sys-prefix`` if missing). Timestamps are stripped so that t
 same executed notebook.
 
 Before the notebook's first cell the runner inserts :data:`GUARD_CELL`
-(:func:`llzo.figures.notebook.guard_imports`): importing the virtual lab or the rule glue, or
+(:func:`llzo.guard.guard_imports`): importing the virtual lab or the rule glue, or
 reading ``data/truth``, fails in the notebook with a message saying why. The parameter
 ``outputs`` tells the notebook where to write (:func:`llzo.figures.notebook.start_notebook`);
 without it a notebook is *exploring* and writes only below ``results/<dataset>/explore/``.
@@ -33,7 +33,7 @@ KERNEL = "llzo"
 GUARD_CELL = """\
 # Inserted by the pipeline's notebook runner: this kernel refuses imports of llzo.lab (the virtual
 # lab) and llzo.pipeline (the rule glue) and reads of data/truth.
-from llzo.figures.notebook import guard_imports
+from llzo.guard import guard_imports
 
 guard_imports()"""
 
