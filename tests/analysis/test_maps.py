@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from llzo.analysis import maps as am
-from llzo.interim import load_maps
+from llzo.interim import load_maps, load_maps_meta, manifest_path
 from llzo.lab import maps as lab
 from llzo.lab.demo import domain_rng
 from llzo.pipeline.ingest_maps import ingest
@@ -158,9 +158,9 @@ def test_ingest_outputs_and_mask(tmp_path, lab_config):
     ingest(raw, tmp_path / "i1")
     ingest(raw, tmp_path / "i2")
     assert (tmp_path / "i1/maps/m.nc").read_bytes() == (tmp_path / "i2/maps/m.nc").read_bytes()
-    meta = pd.read_parquet(tmp_path / "i1/maps_meta.parquet")
+    meta = load_maps_meta(tmp_path / "i1")
     assert bool(meta.has_mask.iloc[0]) and meta.nx.iloc[0] == 96
-    man = pd.read_csv(tmp_path / "i1/manifest_maps.tsv", sep="\t")
+    man = pd.read_csv(manifest_path(tmp_path / "i1", "maps"), sep="\t")
     assert list(man.path) == ["maps.tsv", "maps/m.gwy", "maps/m_mask.png"]
 
 
@@ -179,4 +179,4 @@ def test_ingest_bad_map_names_file(tmp_path, lab_config):
     with pytest.raises(RawDataError, match="DMT Modulus") as exc:
         ingest(raw, tmp_path / "i")
     assert "c.gwy" in str(exc.value)
-    assert not (tmp_path / "i" / "manifest_maps.tsv").exists()
+    assert not manifest_path(tmp_path / "i", "maps").exists()

@@ -22,6 +22,7 @@ from llzo.analysis.memristor import (
     returned_to_hrs,
 )
 from llzo.claims import evaluate
+from llzo.interim import load_sweeps
 from llzo.lab import memristor as lab
 from llzo.lab.demo import SHEET_COLUMNS, domain_rng, write_sheet
 from llzo.pipeline.ingest_sweeps import ingest
@@ -37,8 +38,7 @@ def _dataset(tmp: Path, lab_cfg: dict, seed: int) -> tuple[pd.DataFrame, pd.Data
     rows = lab.write(raw, truth_dir, lab_cfg, domain_rng(seed, "memristor"))["sweeps"]
     write_sheet(rows, SHEET_COLUMNS["sweeps"], raw / "sweeps.tsv")
     ingest(raw, interim)
-    return (pd.read_parquet(interim / "sweeps_meta.parquet"), pd.read_parquet(interim / "sweeps.parquet"),
-            pd.read_csv(truth_dir / "memristor_truth.tsv", sep="\t"))
+    return (*load_sweeps(interim), pd.read_csv(truth_dir / "memristor_truth.tsv", sep="\t"))
 
 
 def _compare(cycles: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:

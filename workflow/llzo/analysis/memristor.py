@@ -272,9 +272,9 @@ def memristor_cycles(meta: pd.DataFrame, data: pd.DataFrame, params: MemristorPa
     Parameters
     ----------
     meta
-        ``sweeps_meta.parquet`` (the validated sheet).
+        The sweeps sheet (``llzo.interim.load_sweeps``).
     data
-        ``sweeps.parquet`` (``sweep_id, cycle, time_s, bias_V, current_A``).
+        The long sweep table (``sweep_id, cycle, time_s, bias_V, current_A``).
     params
         Analysis parameters.
 

@@ -264,9 +264,9 @@ def analyse_sweeps(meta: pd.DataFrame, data: pd.DataFrame, params: TriggerParams
     Parameters
     ----------
     meta
-        ``sweeps_meta.parquet`` (the validated sheet); only ``protocol == "trigger"`` rows are used.
+        The sweeps sheet (``llzo.interim.load_sweeps``); only ``protocol == "trigger"`` rows are used.
     data
-        ``sweeps.parquet`` (long: ``sweep_id, cycle, time_s, bias_V, current_A``); trigger files have
+        The long sweep table (``sweep_id, cycle, time_s, bias_V, current_A``); trigger files have
         one cycle (the first is used).
     params
         Detection parameters (see :func:`detect_trigger`).
