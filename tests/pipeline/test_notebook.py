@@ -119,3 +119,24 @@ def test_runner_refuses_lab_pipeline_and_truth(tmp_path, monkeypatch, line, what
     with pytest.raises(RuntimeError, match=what):
         _run(tmp_path, GOOD.replace('print("value", value)', line), "forbidden")
     assert (tmp_path / "results" / "forbidden.failed.ipynb").is_file()
+
+
+def test_stream_chunks_are_merged_whatever_the_timing():
+    from llzo.pipeline.notebook import coalesce_streams
+
+    def cell(*outs):
+        return nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(**o) for o in outs])
+
+    a = nbformat.v4.new_notebook(cells=[cell({"output_type": "stream", "name": "stdout", "text": "one\n"},
+                                             {"output_type": "stream", "name": "stderr", "text": "warn\n"},
+                                             {"output_type": "stream", "name": "stdout", "text": "two\n"},
+                                             {"output_type": "execute_result", "data": {"text/plain": "1"},
+                                              "execution_count": 1})])
+    b = nbformat.v4.new_notebook(cells=[cell({"output_type": "stream", "name": "stdout", "text": "one\ntwo\n"},
+                                             {"output_type": "stream", "name": "stderr", "text": "warn\n"},
+                                             {"output_type": "execute_result", "data": {"text/plain": "1"},
+                                              "execution_count": 1})])
+    coalesce_streams(a)
+    coalesce_streams(b)
+    assert a.cells[0].outputs == b.cells[0].outputs  # (random cell ids aside)
+    assert [o["output_type"] for o in a.cells[0].outputs] == ["stream", "stream", "execute_result"]

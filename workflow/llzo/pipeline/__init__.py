@@ -1,1 +1,1 @@
-"""Glue used by the Snakemake rules: atomic writes, ingest, notebook runner, scorecard, report."""
+"""Glue used by the Snakemake rules: CLI, ingest, notebook runner, scorecard, report, and the rules' helpers."""

@@ -3,8 +3,8 @@
 The executed notebook, an HTML copy, the figures and the claims JSON are the outputs. A failing
 notebook is kept as ``<name>.failed.ipynb`` (error visible in it), its partial outputs are
 removed and the error is raised. The kernel is pinned (``llzo``, registered from the project
-environment with ``--sys-prefix`` if missing). Timestamps are stripped so that two runs give the
-same executed notebook.
+environment with ``--sys-prefix`` if missing). Timestamps are stripped and printed text merged
+per cell so that two runs give the same executed notebook.
 
 Before the notebook's first cell the runner inserts :data:`GUARD_CELL`
 (:func:`llzo.guard.guard_imports`): importing the virtual lab or the rule glue, or
@@ -95,6 +95,26 @@ def strip_timestamps(nb) -> None:
         cpm = cell.metadata.get("papermill", {})
         for key in ("start_time", "end_time", "duration", "exception", "status"):
             cpm.pop(key, None)
+
+
+def coalesce_streams(nb) -> None:
+    """Merge each cell's stream outputs of one name (stdout, stderr) into one, in place.
+
+    The kernel sends printed text in chunks on a timer, so a cell that prints while it computes
+    is split into a number of stream outputs that depends on the machine's load; merged (as
+    nbclient's ``coalesce_streams`` does), two runs give the same executed notebook.
+    """
+    for cell in nb.cells:
+        outputs, first = [], {}
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                if out["name"] in first:
+                    first[out["name"]]["text"] += out["text"]
+                    continue
+                first[out["name"]] = out
+            outputs.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = outputs
 
 
 def run_notebook(
@@ -203,6 +223,7 @@ def run_notebook(
             ) from None
         out = nbformat.read(tmp_out, as_version=4)
         strip_timestamps(out)
+        coalesce_streams(out)
         out.metadata["papermill"]["input_path"] = str(notebook)
         out.metadata["papermill"]["output_path"] = str(ipynb)
         nbformat.write(out, tmp_out)
