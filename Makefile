@@ -1,7 +1,7 @@
 # llzo-repro: the two commands
 #   make figures   set up the pinned environment if missing, run the whole DAG on the demo dataset
 #   make test      set up the same environment if missing, run the whole test suite
-# Other targets: make env | lint | bench | why | clean | help
+# Other targets: make env | browser | lint | bench | why | clean | help
 
 PYTHON ?= python3
 CORES ?= all
@@ -14,7 +14,7 @@ STAMP := $(VENV)/.llzo-env-stamp
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env figures test lint bench why clean fuzz-long test-slurm
+.PHONY: help env browser figures test lint bench why clean fuzz-long test-slurm
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/:\t/'
@@ -34,8 +34,12 @@ figures: env  ## run the whole workflow on the demo dataset -> results/demo/repo
 	$(BIN)/snakemake --profile workflow/profiles/default --cores $(CORES)
 	@echo "open results/$${DATASET:-demo}/report.html; scorecard: results/$${DATASET:-demo}/claims.csv"
 
-test: env  ## the whole test suite (unit, readers, architecture, lint, end-to-end)
+test: env  ## the whole test suite (unit, readers, architecture, lint, end-to-end; the report in Chromium if installed)
 	$(BIN)/pytest
+
+browser:  ## (root, Debian) install chromium, with which `make test` opens report.html and scorecard.html
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@chromium --version
 
 lint: env  ## ruff, import-linter, snakemake --lint
 	$(BIN)/ruff check workflow tests notebooks

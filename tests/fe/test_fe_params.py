@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from llzo.fe.params import FEConfigError, fe_params
+from llzo.fe.params import OHM_CM2, FEConfigError, FEParams, FEReadoutParams, fe_params
 from llzo.pipeline.cli import main
 
 
@@ -29,6 +29,19 @@ def test_negative_conductivity_stops(fe_cfg, key):
     fe_cfg[key] = -1e-4
     with pytest.raises(FEConfigError, match=rf"{key} = -0.0001 S/cm; a conductivity must be > 0"):
         fe_params(fe_cfg)
+
+
+def test_interface_resistance_and_readout(fe_cfg):
+    assert FEParams.from_config(fe_cfg).r_int_ohm_m2 == fe_cfg["R_int_ohm_cm2"] * OHM_CM2
+    fe_cfg["R_int_ohm_cm2"] = -5.0
+    with pytest.raises(FEConfigError, match="R_int_ohm_cm2 = -5 ohm cm2 must be >= 0"):
+        fe_params(fe_cfg)
+    r = FEReadoutParams.from_config(fe_cfg)
+    assert r.window_m == pytest.approx(fe_cfg["hotspot_window_um"] * 1e-6)
+    assert r.min_contact_m == pytest.approx(fe_cfg["hotspot_min_contact_um"] * 1e-6)
+    del fe_cfg["hotspot_min_contact_um"]
+    with pytest.raises(FEConfigError, match="missing key 'hotspot_min_contact_um'"):
+        FEReadoutParams.from_config(fe_cfg)
 
 
 def test_grain_larger_than_domain_stops(fe_cfg):

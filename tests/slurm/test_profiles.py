@@ -67,7 +67,7 @@ def test_scale_large_plans_through_slurm_profile(tmp_path: Path) -> None:
     """``snakemake --profile workflow/profiles/slurm -n --configfile scale_large.yaml`` plans >= 64 seeds."""
     large = yaml.safe_load((REPO / "workflow/config/scale_large.yaml").read_text(encoding="utf-8"))
     assert large["fe"]["n_seeds"] >= 64
-    assert len(large["fe"]["design"]["hl_sigma_S_cm"]) >= 3
+    assert len(large["fe"]["design"]["sigma_hl_S_cm"]) >= 3
 
     work = tmp_path / "repo"
     keep = {"Snakefile", "workflow", "notebooks", "envs", "pyproject.toml"}

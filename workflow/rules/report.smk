@@ -31,6 +31,7 @@ rule scorecard:
 rule report:
     input:
         rules.scorecard.output,
+        stylesheet="workflow/report/report.css",  # the report's layout (llzo.pipeline.report)
     output:
         html=f"{RESULTS}/report.html",
         intro=REPORT_INTRO,

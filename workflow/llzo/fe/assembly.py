@@ -9,9 +9,19 @@ grain boundary treated as a thin resistive interface of area resistance r = delt
 with n the boundary normal (the Voronoi bisector normal, from the two seeds). A staircase of
 grid faces approximating a boundary of normal n has |n_x| + |n_y| times its true area; the
 factor c restores the true interface conductance so that inclined boundaries converge under
-refinement. The Li electrodes (y = 0 at ``bias_high_V``, y = top at ``bias_low_V``) are ideal
-Dirichlet contacts (conductance 2 sigma from the cell centre); the sides are insulating
-(no flux).
+refinement. The Li electrodes (y = 0 at ``bias_high_V``, y = top at ``bias_low_V``) are contacts
+of area resistance R_int (ohm m2), a Robin condition on the electrode face,
+
+    j_n = (phi_electrode - phi_face) / R_int,
+
+which in the finite-volume balance is a series conductance from the cell centre to the electrode
+
+    1 / g_e = 1 / (2 sigma) + R_int / h     (per unit depth; face length h).
+
+R_int = 0 is the ideal (Dirichlet) contact of the paper's model, g_e = 2 sigma. An interface
+resistance of this kind is what impedance spectroscopy measures as the interface arc of a
+Li|LLZO|Li cell (area-specific resistance per interface; e.g. Sharafi et al., Chem. Mater. 29
+(2017) 7961). The sides are insulating (no flux).
 """
 
 from __future__ import annotations
@@ -39,7 +49,8 @@ class System:
     gy
         (ny - 1, nx) conductances of the faces between y-neighbours.
     g_bottom, g_top
-        (nx,) conductances of the electrode faces at y = 0 and y = top.
+        (nx,) conductances from the cell centres of the first and last row to the electrodes at
+        y = 0 and y = top (half cell in series with the interface resistance).
     bias_bottom_V, bias_top_V
         Electrode potentials.
     cell_m
@@ -104,6 +115,7 @@ def assemble(
     bias_bottom_V: float,
     bias_top_V: float,
     correct_staircase: bool = True,
+    interface_resistance_ohm_m2: float = 0.0,
 ) -> System:
     """Assemble the finite-volume system for the microstructure ``m``.
 
@@ -119,6 +131,8 @@ def assemble(
         Potentials of the electrodes at y = 0 and y = top.
     correct_staircase
         Apply the |n_x| + |n_y| staircase correction (see module docstring).
+    interface_resistance_ohm_m2
+        Area resistance R_int of both electrode contacts (ohm m2; 0: ideal contacts).
     """
     ny, nx = m.shape
     h = m.cell_m
@@ -128,8 +142,11 @@ def assemble(
                            seeds, gb_area_resistance_ohm_m2, h, correct_staircase).reshape(ny, nx - 1)
     gy = _face_conductance(sig[:-1].ravel(), sig[1:].ravel(), lab[:-1].ravel(), lab[1:].ravel(),
                            seeds, gb_area_resistance_ohm_m2, h, correct_staircase).reshape(ny - 1, nx)
-    g_bottom = 2.0 * sig[0]
-    g_top = 2.0 * sig[-1]
+    if not interface_resistance_ohm_m2 >= 0:
+        raise ValueError(f"interface resistance must be >= 0, got {interface_resistance_ohm_m2!r} ohm m2")
+    k = interface_resistance_ohm_m2 / h
+    g_bottom = 2.0 * sig[0] / (1.0 + 2.0 * sig[0] * k)  # = 2 sigma exactly for an ideal contact
+    g_top = 2.0 * sig[-1] / (1.0 + 2.0 * sig[-1] * k)
 
     idx = np.arange(ny * nx).reshape(ny, nx)
     ia = np.concatenate([idx[:, :-1].ravel(), idx[:-1].ravel()])

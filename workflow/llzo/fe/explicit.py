@@ -5,7 +5,9 @@ horizontal at ``y1`` for x < ``xs``, vertical at x = ``xs`` from ``y1`` to ``y2`
 ``y2`` for x > ``xs``; grain A lies below it, grain B above. The boundary is a layer of thickness
 ``delta`` and conductivity ``sigma_gb`` resolved by a tensor-product mesh graded geometrically
 towards it (right triangles only, so the thin elements satisfy the maximum-angle condition).
-Electrodes: y = 0 at ``bias_V``, y = T at 0 V; insulating sides.
+Electrodes: y = 0 at ``bias_V``, y = T at 0 V, either ideal (Dirichlet) or through an interface
+of area resistance R_int (Robin: sigma dphi/dn = (phi_e - phi) / R_int, assembled as a boundary
+mass term); insulating sides.
 """
 
 from __future__ import annotations
@@ -13,7 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from skfem import Basis, BilinearForm, ElementTriP0, ElementTriP1, MeshTri, asm, condense, solve
+from skfem import (
+    Basis,
+    BilinearForm,
+    ElementTriP0,
+    ElementTriP1,
+    FacetBasis,
+    LinearForm,
+    MeshTri,
+    asm,
+    condense,
+    solve,
+)
 from skfem.helpers import dot, grad
 
 from llzo.fe.geometry import Microstructure
@@ -80,10 +93,12 @@ def _axis_nodes(a: float, b: float, layers: list[float], delta: float, hmax: flo
     return np.asarray(pts)
 
 
-def solve_explicit(g: StepBicrystal, hmax_m: float) -> tuple[float, int]:
+def solve_explicit(g: StepBicrystal, hmax_m: float, r_int_ohm_m2: float = 0.0) -> tuple[float, int]:
     """Total current per unit depth (A/m) through the explicitly meshed bicrystal, and the node count.
 
-    Coordinates are scaled to um internally (the 2D stiffness matrix is scale invariant).
+    Coordinates are scaled to um internally: the 2D stiffness matrix is scale invariant, a
+    boundary integral ds is not (ds_m = ds_um / s, so the Robin coefficient is 1 / (R_int s)).
+    ``r_int_ohm_m2`` > 0 puts that interface resistance on both electrodes (else Dirichlet).
     """
     s = 1e6
     x = _axis_nodes(0.0, g.width_m * s, [g.xs_m * s], g.delta_m * s, hmax_m * s)
@@ -99,6 +114,25 @@ def solve_explicit(g: StepBicrystal, hmax_m: float) -> tuple[float, int]:
         return w.sigma * dot(grad(u), grad(v))
 
     K = asm(conduction, basis, sigma=sigma)
+    if r_int_ohm_m2 > 0:
+        @BilinearForm
+        def mass(u, v, w):
+            return u * v
+
+        @LinearForm
+        def one(v, w):
+            return v
+
+        k = 1.0 / (r_int_ohm_m2 * s)
+        faces = {name: FacetBasis(mesh, ElementTriP1(), facets=mesh.facets_satisfying(
+            lambda p, yv=yv: np.isclose(p[1], yv))) for name, yv in (("bottom", 0.0), ("top", g.thickness_m * s))}
+        M = {name: asm(mass, fb) for name, fb in faces.items()}
+        m1 = {name: asm(one, fb) for name, fb in faces.items()}
+        A = K + k * (M["bottom"] + M["top"])
+        phi = solve(A, k * g.bias_V * m1["bottom"])
+        i_in = k * (g.bias_V * m1["bottom"].sum() - m1["bottom"] @ phi)
+        i_out = k * (m1["top"] @ phi)
+        return 0.5 * float(i_in + i_out), basis.N
     bottom = basis.get_dofs(lambda p: np.isclose(p[1], 0.0)).all()
     top = basis.get_dofs(lambda p: np.isclose(p[1], g.thickness_m * s)).all()
     phi = np.zeros(basis.N)

@@ -12,6 +12,7 @@ from typing import Any
 
 UM = 1e-6  # m per um
 S_PER_CM = 100.0  # (S/m) per (S/cm)
+OHM_CM2 = 1e-4  # ohm m2 per ohm cm2
 
 
 class FEConfigError(ValueError, RuntimeError):
@@ -40,6 +41,10 @@ class FEParams:
         Potentials of the two Li electrodes (y = 0 and y = top).
     cell_m
         Finite-volume cell size (square cells).
+    r_int_ohm_m2
+        Area resistance of each Li|electrolyte interface (the electrode faces at y = 0 and y =
+        top; Li|HL in the ``hl`` case): a Robin condition j = (phi_electrode - phi) / R_int
+        (:mod:`llzo.fe.assembly`). 0 is the paper's ideal contact (fixed potentials).
     """
 
     width_m: float
@@ -54,6 +59,7 @@ class FEParams:
     bias_high_V: float
     bias_low_V: float
     cell_m: float
+    r_int_ohm_m2: float = 0.0
 
     @property
     def gb_area_resistance_ohm_m2(self) -> float:
@@ -63,6 +69,46 @@ class FEParams:
     def with_cell(self, cell_m: float) -> FEParams:
         """Return the same model on another grid."""
         return check(replace(self, cell_m=cell_m))
+
+    @classmethod
+    def from_config(cls, block: Mapping[str, Any]) -> FEParams:
+        """Build the model of the ``fe`` config section (see :func:`fe_params`)."""
+        return fe_params(block)
+
+
+@dataclass(frozen=True)
+class FEReadoutParams:
+    """How the claims are read off a solved model (the ``fe`` config's read-out keys).
+
+    Attributes
+    ----------
+    window_m
+        Running-mean width for interface current densities (``hotspot_window_um``).
+    min_contact_m
+        A grain counts in the per-grain hot-spot ratio when it touches the Li over at least this
+        length (``hotspot_min_contact_um``).
+    homogenized_tolerance_pct
+        The HL is homogenized where max/mean of the current density falls within this % (claim
+        ``fe_hl_homogenized_um``).
+    """
+
+    window_m: float
+    min_contact_m: float
+    homogenized_tolerance_pct: float
+
+    @classmethod
+    def from_config(cls, block: Mapping[str, Any]) -> FEReadoutParams:
+        """Read ``hotspot_window_um``, ``hotspot_min_contact_um`` and ``homogenized_tolerance_pct``."""
+        r = cls(window_m=_num(block, "hotspot_window_um") * UM,
+                min_contact_m=_num(block, "hotspot_min_contact_um") * UM,
+                homogenized_tolerance_pct=_num(block, "homogenized_tolerance_pct"))
+        if not r.window_m > 0:
+            raise FEConfigError(f"fe config: hotspot_window_um = {r.window_m / UM:g} um must be > 0")
+        if not r.min_contact_m >= 0:
+            raise FEConfigError(f"fe config: hotspot_min_contact_um = {r.min_contact_m / UM:g} um must be >= 0")
+        if not r.homogenized_tolerance_pct > 0:
+            raise FEConfigError("fe config: homogenized_tolerance_pct must be > 0")
+        return r
 
 
 def _num(cfg: Mapping[str, Any], key: str) -> float:
@@ -111,6 +157,8 @@ def check(p: FEParams) -> FEParams:
                 f"fe config: {name.replace('_m', '_um')} = {getattr(p, name) / UM:g} um is not a multiple "
                 f"of cell_um = {p.cell_m / UM:g} um"
             )
+    if not p.r_int_ohm_m2 >= 0:
+        raise FEConfigError(f"fe config: R_int_ohm_cm2 = {p.r_int_ohm_m2 / OHM_CM2:g} ohm cm2 must be >= 0")
     if p.bias_high_V == p.bias_low_V:
         raise FEConfigError("fe config: bias_high_V and bias_low_V must differ")
     if p.lloyd_iterations < 0:
@@ -141,5 +189,6 @@ def fe_params(cfg: Mapping[str, Any], cell_um: float | None = None) -> FEParams:
         bias_high_V=_num(cfg, "bias_high_V"),
         bias_low_V=_num(cfg, "bias_low_V"),
         cell_m=(cell_um if cell_um is not None else _num(cfg, "cell_um")) * UM,
+        r_int_ohm_m2=_num(cfg, "R_int_ohm_cm2") * OHM_CM2,
     )
     return check(p)

@@ -89,7 +89,7 @@ def cmd_scorecard(a: argparse.Namespace) -> None:
 
 def cmd_fe_solve(a: argparse.Namespace) -> None:
     """Solve one FE ensemble member (or its HL design map) and write it as NetCDF."""
-    from llzo.fe.store import design_to_file, sensitivity_to_file, solve_member_to_file
+    from llzo.pipeline.fe_jobs import design_to_file, sensitivity_to_file, solve_member_to_file
 
     fn = design_to_file if a.design else sensitivity_to_file if a.sensitivity else solve_member_to_file
     ds = fn(_json_arg(a.config), a.seed, a.out)

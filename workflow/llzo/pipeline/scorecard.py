@@ -26,8 +26,21 @@ def _fmt(v) -> str:
     return str(v)
 
 
+NOT_STATED = "not stated"
+
+
+def status_of(p: dict, reproduced, bound) -> str:
+    """``context`` for a produced claim whose paper value is ``not stated`` (never pass/fail), else :func:`evaluate`."""
+    if str(p.get("source", "")).strip().lower() == NOT_STATED:
+        return "missing" if reproduced is None or pd.isna(reproduced) else "context"
+    return evaluate(float(p["paper_value"]), p["relation"], float(p["tolerance"]), reproduced, bound)
+
+
 def build_scorecard(paper_claims: str | Path, claims_files: list[str | Path]) -> pd.DataFrame:
-    """One row per claim id of ``paper_claims.yaml``; claims no notebook produced are ``missing``."""
+    """One row per claim id of ``paper_claims.yaml``; claims no notebook produced are ``missing``.
+
+    Claims whose ``source`` is ``not stated`` get the status ``context`` and no paper value.
+    """
     paper = yaml.safe_load(Path(paper_claims).read_text(encoding="utf-8"))
     produced: dict[str, dict] = {}
     for f in sorted(map(str, claims_files)):
@@ -50,7 +63,7 @@ def build_scorecard(paper_claims: str | Path, claims_files: list[str | Path]) ->
             "paper_value": p["paper_value"], "relation": p["relation"], "tolerance": p["tolerance"],
             "reproduced": rep, "bound": c.get("bound"), "ci_low": c.get("ci_low"), "ci_high": c.get("ci_high"),
             "n": c.get("n"),
-            "status": evaluate(float(p["paper_value"]), p["relation"], float(p["tolerance"]), rep, c.get("bound")),
+            "status": status_of(p, rep, c.get("bound")),
             "notebook": c.get("notebook", ""), "raw_sha256": c.get("raw_sha256", ""), "note": c.get("note", ""),
         })
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -74,28 +87,65 @@ def coverage(panels_yaml: str | Path, figures_root: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+STATUS_COLOURS = {"pass": "#1e7b34", "fail": "#b02a37", "missing": "#6c757d", "context": "#2f5d8a",
+                  "reproduced": "#1e7b34"}
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Arial, sans-serif; font-size: 14px;
+       margin: 1rem 1.5rem; color: #1d2125; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 2rem; }
+th, td { border: 1px solid #c8ccd2; padding: 4px 8px; text-align: left; vertical-align: top; }
+thead th { background: #e9ecef; position: sticky; top: 0; }
+tbody tr:nth-child(even) { background: #f6f7f9; }
+td.num { font-variant-numeric: tabular-nums; }
+td.wide { min-width: 10em; overflow-wrap: anywhere; }
+.status { display: inline-block; min-width: 6.5em; padding: 1px 8px; border-radius: 3px; font-weight: 700;
+          font-size: 12px; letter-spacing: 0.04em; text-align: center; color: #fff; }
+.summary .status { margin-right: 0.3rem; }
+"""
+
+
+def _status(s: str) -> str:
+    colour = STATUS_COLOURS.get(s)
+    if colour is None:
+        return html.escape(s)
+    return f'<span class="status" style="background:{colour}">{html.escape(s.upper())}</span>'
+
+
 def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str) -> str:
-    """Render a self-contained HTML page: scorecard table (coloured by status) and panel coverage."""
-    colours = {"pass": "#d4edda", "fail": "#f8d7da", "missing": "#eeeeee", "reproduced": "#d4edda"}
-    def table(df: pd.DataFrame, cols: list[str]) -> str:
+    """Render a self-contained HTML page: scorecard table and panel coverage, full width.
+
+    Statuses are words (PASS, FAIL, MISSING, CONTEXT, REPRODUCED) on a coloured label, readable
+    without emoji fonts; numbers are right-aligned in tabular figures.
+    """
+    numeric = {"paper_value", "tolerance", "reproduced", "ci_low", "ci_high", "n"}
+    wide = {"quantity", "note", "what"}
+
+    def table(df: pd.DataFrame, cols: list[str], table_id: str) -> str:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
         body = []
         for _, r in df.iterrows():
-            bg = colours.get(r.get("status", ""), "#ffffff")
-            cells = "".join(f"<td>{html.escape(_fmt(r[c]))}</td>" for c in cols)
-            body.append(f'<tr style="background:{bg}">{cells}</tr>')
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            cells = []
+            for c in cols:
+                cls = "num" if c in numeric else "wide" if c in wide else ""
+                v = _status(str(r[c])) if c == "status" else html.escape(_fmt(r[c]))
+                cells.append(f'<td class="{cls}">{v}</td>' if cls else f"<td>{v}</td>")
+            body.append(f'<tr data-status="{html.escape(str(r.get("status", "")))}">{"".join(cells)}</tr>')
+        return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
     counts = card["status"].value_counts().to_dict()
-    summary = ", ".join(f"{k}: {counts.get(k, 0)}" for k in ("pass", "fail", "missing"))
+    summary = " ".join(f"{_status(k)} {counts.get(k, 0)}" for k in ("pass", "fail", "missing", "context"))
     cols = ["claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
             "reproduced", "bound", "ci_low", "ci_high", "n", "status", "note"]
     title = f"llzo-repro scorecard: {html.escape(dataset)}"
-    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;font-size:13px}} table{{border-collapse:collapse}}
-td,th{{border:1px solid #bbb;padding:2px 6px}} th{{background:#f0f0f0}}</style></head><body>
-<h2>Scorecard: paper vs reproduced (dataset {html.escape(dataset)})</h2><p>{summary}</p>
-{table(card, cols)}
-<h2>Panel coverage</h2>{table(cov, ["panel", "class", "what", "status", "notebook"])}
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
+<style>{_CSS}</style></head><body>
+<h2>Scorecard: paper vs reproduced (dataset {html.escape(dataset)})</h2>
+<p class="summary">{summary}</p>
+<p>CONTEXT rows have no paper value (the paper does not state one): shown, never counted as pass or fail.</p>
+{table(card, cols, "scorecard")}
+<h2>Panel coverage</h2>{table(cov, ["panel", "class", "what", "status", "notebook"], "coverage")}
 </body></html>
 """
 
