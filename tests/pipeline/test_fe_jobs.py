@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from llzo.claims import Claim, write_claims
-from llzo.pipeline.cli import main
 from llzo.fe.ensemble import (
     design_table,
     grain_peak_table,
@@ -19,6 +18,7 @@ from llzo.fe.ensemble import (
     read_netcdf,
 )
 from llzo.fe.sensitivity import sensitivity_table
+from llzo.pipeline.cli import main
 from llzo.pipeline.fe_jobs import r_int_axis
 
 

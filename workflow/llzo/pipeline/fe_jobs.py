@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from llzo.atomic import atomic_path
 from llzo.claims import claim_value
 from llzo.fe.design import design_map
 from llzo.fe.model import run_member
 from llzo.fe.params import OHM_CM2, FEParams, FEReadoutParams
 from llzo.fe.sensitivity import FACTORS, hotspot_sensitivity
-from llzo.atomic import atomic_path
 
 #: The EIS claims whose interface resistance joins the R_int axis of a design map (bare, HL).
 EIS_R_INT_CLAIMS = ("r_int_none_ohm_cm2", "r_int_hl_ohm_cm2")
