@@ -17,7 +17,7 @@ from reader_limits import deadline
 
 from llzo.io import errors
 from llzo.io.afm import read_afm
-from llzo.io.biologic import read_eclab
+from llzo.io.eclab import read_eclab
 from llzo.io.sheets import read_sheet
 from llzo.io.sweeps import read_sweep_csv
 

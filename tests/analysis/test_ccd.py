@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from llzo.analysis.ccd import critical_current_density
-from llzo.io.biologic import read_mpt
+from llzo.io.eclab import read_eclab as read_mpt
 from llzo.lab import echem
 
 

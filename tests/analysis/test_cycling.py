@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from llzo.analysis.cycling import full_cell_cycles, retention_pct, symmetric_cycling
-from llzo.io.biologic import read_mpt
+from llzo.io.eclab import read_eclab as read_mpt
 from llzo.lab import echem
 
 

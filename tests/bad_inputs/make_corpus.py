@@ -164,7 +164,7 @@ def mpt_bytes(lines: list[str], nl: str = "\r\n", enc: str = "cp1252", final_nl:
 
 
 def mpt() -> None:
-    """Bad EC-Lab text exports (reader ``eclab`` = ``llzo.io.biologic.read_eclab``)."""
+    """Bad EC-Lab text exports (reader ``eclab`` = ``llzo.io.eclab.read_eclab``)."""
     R = "eclab"
     good = mpt_lines()
     nb = int(good[1].split(":")[1])

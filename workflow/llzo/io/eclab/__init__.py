@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from llzo.io.eclab.columns import canonical_column, cell_voltage, impedance
+from llzo.io.eclab.columns import canonical_column, cell_voltage, cycling_table, impedance
 from llzo.io.eclab.current import cell_current
 from llzo.io.eclab.fast_mpt import read_mpt_fast
 from llzo.io.eclab.galvani_ref import mpr_layout, read_mpr_galvani, read_mpt_galvani
@@ -56,7 +56,8 @@ def _with_current_resolution(f: ECLabFile) -> ECLabFile:
     for col in ("I/mA", "control/mA"):
         if col in f.data.columns:
             unc[col] = CURRENT_RESOLUTION_OF_RANGE * fsr
-    return ECLabFile(f.data, f.ec_lab_version, f.technique, f.path, f.reader, f.header, f.instrument, unc, f.notes)
+    return ECLabFile(f.data, f.ec_lab_version, f.technique, f.path, f.reader, f.header, f.instrument, unc, f.notes,
+                     f.first_line)
 
 
 def read_eclab(path: str | Path, engine: str = "auto") -> ECLabFile:
@@ -106,4 +107,4 @@ def read_eclab(path: str | Path, engine: str = "auto") -> ECLabFile:
 
 
 __all__ = ["ENGINES", "ECLabFile", "canonical_column", "cell_current", "cell_voltage", "current_range_mA",
-           "impedance", "mpr_layout", "read_eclab"]
+           "cycling_table", "impedance", "mpr_layout", "read_eclab"]

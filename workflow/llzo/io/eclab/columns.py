@@ -190,3 +190,29 @@ def impedance(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, str
         ph = np.radians(df[PHASE_Z].to_numpy(np.float64)[rows])
         return f[rows], mag * np.cos(ph), -mag * np.sin(ph), "|Z|, Phase(Z)"
     return None
+
+
+#: Columns of :func:`cycling_table` (the tidy time series the cycling analyses use).
+CYCLING_TABLE_COLUMNS = ("time_s", "Ewe_V", "Ecell_V", "I_mA", "Ns", "mode", "half_cycle", "cycle_number", "Q_mAh",
+                         "Qo_mAh")
+
+
+def cycling_table(df: pd.DataFrame, current_mA: np.ndarray) -> tuple[pd.DataFrame, str]:
+    """The tidy time series of a cycling run and which voltage ``Ecell_V`` is.
+
+    Columns :data:`CYCLING_TABLE_COLUMNS`: ``time_s``, ``Ewe_V`` (working electrode, the
+    potential EC-Lab's limits act on), ``Ecell_V`` (:func:`cell_voltage`), ``I_mA`` (given:
+    measured or derived), the instrument's ``Ns``, ``mode``, ``half_cycle`` (-1 when absent),
+    ``cycle_number``, ``Q_mAh`` (``Q charge/discharge``, reset at each half cycle) and ``Qo_mAh``
+    (``(Q-Qo)``, running) (NaN when absent).
+    """
+    v_cell, v_source = cell_voltage(df)
+    n = len(df)
+    out = pd.DataFrame({"time_s": df[TIME].to_numpy(np.float64), "Ewe_V": df[EWE].to_numpy(np.float64),
+                        "Ecell_V": v_cell, "I_mA": np.asarray(current_mA, np.float64)})
+    for col, src in (("Ns", "Ns"), ("mode", "mode"), ("half_cycle", "half cycle")):
+        out[col] = df[src].to_numpy(np.int64) if src in df.columns else np.full(n, -1, np.int64)
+    out["cycle_number"] = df["cycle number"].to_numpy(np.float64) if "cycle number" in df.columns else np.nan
+    out["Q_mAh"] = df[Q_HALF].to_numpy(np.float64) if Q_HALF in df.columns else np.nan
+    out["Qo_mAh"] = df[Q_TOTAL].to_numpy(np.float64) if Q_TOTAL in df.columns else np.nan
+    return out[list(CYCLING_TABLE_COLUMNS)], v_source

@@ -249,7 +249,7 @@ def read_mpt_fast(path: str | Path) -> ECLabFile:
         raise RawDataError(what, path, line=line)
     cols = {n: table.column(i).to_numpy() for i, n in enumerate(names)}
     return ECLabFile(split_control(canonical_frame(cols)), header_version(header), header_technique(header),
-                     path, "fast", header, header_device(header), {}, notes)
+                     path, "fast", header, header_device(header), {}, notes, nb + 1)
 
 
 __all__ = ["HEADER_SEARCH_LINES", "MAGIC", "decode", "find_bad_line", "header_device", "header_technique",

@@ -95,7 +95,7 @@ def read_mpt_galvani(path: str | Path) -> ECLabFile:
         raise RawDataError(f"{what} (galvani: {exc})", path, line=line) from None
     df = pd.DataFrame({n: arr[n] for n in arr.dtype.names})
     return ECLabFile(split_control(df), header_version(header), header_technique(header), path, "galvani-mpt",
-                     header, header_device(header), {}, notes)
+                     header, header_device(header), {}, notes, nb + 1)
 
 
 __all__ = ["mpr_layout", "read_mpr_galvani", "read_mpt_galvani"]

@@ -40,6 +40,9 @@ class ECLabFile:
     notes
         Quirks met while reading (a header line count that was off, column names without data),
         in words; the ingest writes them into ``echem_meta``.
+    first_line
+        1-based line of the first data row in a text export (row ``i`` of :attr:`data` is on
+        line ``first_line + i``); ``None`` for binaries.
     """
 
     data: pd.DataFrame
@@ -51,3 +54,4 @@ class ECLabFile:
     instrument: str = ""
     uncertainty: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    first_line: int | None = None

@@ -121,10 +121,12 @@ def read_yadg(path: str | Path) -> ECLabFile:
     else:
         from llzo.io.eclab.fast_mpt import header_device, header_technique, header_version, split_header
 
-        header = split_header(path.read_bytes(), path)[0]
+        header, _, names_line, _, _ = split_header(path.read_bytes(), path)
         version, technique, instrument = header_version(header), header_technique(header), header_device(header)
     notes = [f"yadg: {m}" for m in heard.messages if "unknown" in m.lower() or "ambiguous" in m.lower()]
-    return ECLabFile(split_control(frame), version, technique, path, "yadg", header, instrument, unc, notes)
+    first_line = names_line + 1 if kind == "mpt" else None
+    return ECLabFile(split_control(frame), version, technique, path, "yadg", header, instrument, unc, notes,
+                     first_line)
 
 
 class _Heard(logging.Handler):
