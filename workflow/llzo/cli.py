@@ -6,6 +6,7 @@ Each sub-command mirrors a library function::
     python -m llzo.cli ingest sweeps --raw data/raw/demo --out data/interim/demo
     python -m llzo.cli run-notebook --notebook notebooks/x.py --spec spec.json
     python -m llzo.cli scorecard ...
+    python -m llzo.cli inspect data/raw/mylab/echem/*.mpr
 
 Errors in raw data (:class:`llzo.io.errors.RawDataError`) are printed as one line naming the
 file, row/line and column, without a traceback, and exit with status 2.
@@ -70,7 +71,8 @@ def cmd_scorecard(a: argparse.Namespace) -> None:
     """Write the scorecard."""
     from llzo.pipeline.scorecard import write_scorecard
 
-    card = write_scorecard(a.paper_claims, a.panels, a.claims, a.figures_root, a.dataset, a.csv, a.html, a.coverage)
+    card = write_scorecard(a.paper_claims, a.panels, a.claims, a.figures_root, a.dataset, a.csv, a.html, a.coverage,
+                           rejects=a.rejects)
     counts = card["status"].value_counts().to_dict()
     log.info("scorecard: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     for _, r in card[card["status"] == "fail"].iterrows():
@@ -90,7 +92,23 @@ def cmd_report(a: argparse.Namespace) -> None:
     """Write report.html."""
     from llzo.pipeline.report import make_report
 
-    make_report(_json_arg(a.config), a.target, a.out, a.inner_log, a.intro, a.coverage)
+    make_report(_json_arg(a.config), a.target, a.out, a.inner_log, a.intro, a.coverage, rejects=a.rejects)
+
+
+def cmd_inspect(a: argparse.Namespace) -> int:
+    """Describe instrument files and which analyses they can feed (llzo.pipeline.inspect)."""
+    from llzo.pipeline.inspect import inspect_files
+
+    text, bad = inspect_files(a.files)
+    print(text)
+    return 2 if bad else 0
+
+
+def add_inspect(sub) -> None:
+    """The self-contained ``inspect`` sub-command."""
+    s = sub.add_parser("inspect", help="what instrument files hold and which analyses they can feed")
+    s.add_argument("files", nargs="+", help="EC-Lab .mpr/.mpt, Gamry .DTA, Autolab .txt")
+    s.set_defaults(func=cmd_inspect)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--csv", required=True)
     s.add_argument("--html", required=True)
     s.add_argument("--coverage", required=True)
+    s.add_argument("--rejects", nargs="*", default=[], help="reject lists of the ingests (rejected_<sheet>.tsv)")
     s.set_defaults(func=cmd_scorecard)
 
     s = sub.add_parser("fe-solve", help="solve one Voronoi seed of the FE Li+ flux model (bare and HL)")
@@ -146,7 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--inner-log")
     s.add_argument("--intro", help="write the scorecard summary (reST) here first")
     s.add_argument("--coverage", help="coverage.csv (for the summary)")
+    s.add_argument("--rejects", nargs="*", default=[], help="reject lists of the ingests (named in the summary)")
     s.set_defaults(func=cmd_report)
+
+    add_inspect(sub)
     return p
 
 
@@ -155,14 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_logging(args.log)
     try:
-        args.func(args)
+        status = args.func(args)
     except RawDataError as exc:
         log.error("bad raw data: %s", exc)
         return 2
     except RuntimeError as exc:
         log.error("%s", exc)
         return 1
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":

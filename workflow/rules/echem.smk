@@ -1,6 +1,6 @@
 # Stage: electrochemistry notebooks (Fig. 5d-h, S12), from BioLogic EC-Lab files (echem.tsv).
 _EC = config["analysis"]["echem"]
-_SHORT = {"short_voltage_fraction": _EC["short_voltage_fraction"], "short_min_points": _EC["short_min_points"]}
+_SHORT = {"echem": {"short_voltage_fraction": _EC["short_voltage_fraction"], "short_min_points": _EC["short_min_points"]}}
 
 notebook(
     "fig5de_eis",
@@ -33,9 +33,7 @@ notebook(
 notebook(
     "fig5h_full",
     inputs={"echem_meta": f"{INTERIM}/echem_meta.parquet", "echem_cycling": f"{INTERIM}/echem_cycling.parquet"},
-    params={"coulombic_efficiency": _EC["coulombic_efficiency"],
-            "retention_reference_cycle": _EC["retention_reference_cycle"],
-            "cutoff_tolerance_V": _EC["cutoff_tolerance_V"]},
+    params={"echem": {k: _EC[k] for k in ("coulombic_efficiency", "retention_reference_cycle", "cutoff_tolerance_V")}},
     sheets=["echem"],
     category="Fig. 5 electrochemistry",
     tables=["full_cycles.csv"],

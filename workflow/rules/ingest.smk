@@ -5,7 +5,8 @@
 INGEST_OUTPUTS = {
     "sweeps": ["sweeps_meta.parquet", "sweeps.parquet", "manifest_sweeps.tsv"],
     "maps": ["maps_meta.parquet", "maps/", "manifest_maps.tsv"],  # "maps/": one NetCDF per map (directory)
-    "echem": ["echem_meta.parquet", "echem_eis.parquet", "echem_cycling.parquet", "manifest_echem.tsv"],
+    "echem": ["echem_meta.parquet", "echem_eis.parquet", "echem_cycling.parquet", "rejected_echem.tsv",
+              "manifest_echem.tsv"],  # rejected_echem.tsv: runs whose file could not be used, and why
 }
 
 

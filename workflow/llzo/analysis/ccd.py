@@ -214,3 +214,30 @@ def ccd_claims(results: pd.DataFrame) -> list[Claim]:
                             n=len(ok), bound=bound,
                             note="last step held in both directions" + (f" (bound {bound})" if bound else "")))
     return claims
+
+
+def analyse_ccd_runs(meta: pd.DataFrame, cycling: pd.DataFrame, params: CCDParams
+                     ) -> tuple[pd.DataFrame, dict[str, CCDResult]]:
+    """CCD of every CCD run of ``echem_meta`` (a run that cannot be analysed gets its ``error``).
+
+    Returns
+    -------
+    results, per_run
+        ``results``: ``run_id, cell, interlayer, ccd_mA_cm2, bound, short_time_h, error``;
+        ``per_run``: the :class:`CCDResult` of each analysed run.
+    """
+    rows, per_run = [], {}
+    for r in meta[meta["technique"] == "CCD"].itertuples(index=False):
+        d = cycling[cycling["run_id"] == r.run_id].reset_index(drop=True)
+        rec = {"run_id": r.run_id, "cell": r.cell, "interlayer": r.interlayer, "ccd_mA_cm2": np.nan, "bound": None,
+               "short_time_h": np.nan, "error": ""}
+        try:
+            res = critical_current_density(d, float(r.area_cm2), params)
+        except ValueError as exc:
+            rec["error"] = str(exc)
+        else:
+            per_run[r.run_id] = res
+            rec.update(ccd_mA_cm2=res.ccd_mA_cm2, bound=res.bound, short_time_h=res.short_time_h)
+        rows.append(rec)
+    return pd.DataFrame(rows, columns=["run_id", "cell", "interlayer", "ccd_mA_cm2", "bound", "short_time_h",
+                                       "error"]), per_run

@@ -12,10 +12,11 @@ file has them, and only found from the current where it has none:
   same way (a new half cycle at each change of direction).
 
 Without ``mode`` (a text export without the flag columns, or another instrument), steps are
-found from the current alone, robust to a measured (noisy) current: the current is smoothed by
-a running median over ``smooth_points`` samples, rows below ``rest_fraction`` of the largest
-current are rests, and a new step starts where the smoothed level changes by more than
-``rel_tol`` of itself and stays changed.
+found from the current alone, robust to a measured (noisy) current: rows whose running median
+(``smooth_points`` samples) is below ``rest_fraction`` of the largest current are rests, and a
+new step starts where the medians of the samples before and after a row differ by more than
+``rel_tol`` of the level, or by more than four times what the current's own noise makes such a
+difference scatter (whichever is larger).
 
 Input: the tidy frame of :func:`llzo.io.eclab.columns.cycling_table` (``time_s, Ewe_V,
 Ecell_V, I_mA, Ns, mode, half_cycle, cycle_number, Q_mAh, Qo_mAh``).
@@ -49,26 +50,42 @@ def _smoothed_level(i_mA: np.ndarray, smooth_points: int) -> np.ndarray:
 
 
 def _current_kinds(i_mA: np.ndarray, rest_fraction: float, rel_tol: float, smooth_points: int) -> np.ndarray:
-    """Step id per row from the current alone (see module doc)."""
-    level = _smoothed_level(i_mA, smooth_points)
-    scale = max(float(np.nanmax(np.abs(level))) if level.size else 0.0, 1e-300)
+    """Step id per row from the current alone (see module doc).
+
+    A step boundary is where the medians of the ``smooth_points`` samples before and after a
+    row differ by more than ``max(rel_tol, 4 sd)`` of the level (sd: the spread of such a
+    difference from the current's own sample-to-sample noise), at the largest difference
+    nearby, or where the direction changes.
+    """
+    n = i_mA.size
+    w = max(int(smooth_points), 1)
+    level = _smoothed_level(i_mA, w)
+    scale = max(float(np.nanmax(np.abs(level))) if n else 0.0, 1e-300)
     sign = np.sign(np.where(np.abs(level) < rest_fraction * scale, 0.0, level))
-    mag = np.abs(level)
-    jump = np.abs(np.diff(mag)) > rel_tol * np.maximum(mag[1:], mag[:-1])
-    brk = np.r_[True, (sign[1:] != sign[:-1]) | jump]
-    ids = np.cumsum(brk) - 1
-    # merge steps shorter than smooth_points into the step before (edges of the running median)
-    if smooth_points > 1:
-        starts = np.nonzero(brk)[0]
-        lengths = np.diff(np.r_[starts, i_mA.size])
-        short = np.nonzero((lengths < smooth_points) & (np.arange(lengths.size) > 0))[0]
-        for k in short:
-            ids[ids == k] = ids[starts[k] - 1]
-        _, ids = np.unique(ids, return_inverse=True)
-    return ids
+    brk = np.r_[True, sign[1:] != sign[:-1]]
+    if w > 1 and n > 2 * w:
+        s = pd.Series(np.abs(i_mA))  # magnitudes: a change of direction is a boundary already
+        left = s.rolling(w).median().shift(1).to_numpy()
+        right = s.rolling(w).median().shift(-(w - 1)).to_numpy()
+        base = np.maximum(np.abs(left), np.abs(right))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(base > rest_fraction * scale, np.abs(right - left) / base, 0.0)
+        flow = np.abs(i_mA) > rest_fraction * scale
+        d = np.abs(np.diff(i_mA))[flow[1:] & flow[:-1]]
+        lv = np.abs(i_mA[flow])
+        noise_rel = 1.4826 * float(np.median(d)) / np.sqrt(2) / float(np.median(lv)) if d.size and lv.size else 0.0
+        thr = max(rel_tol, 4 * 1.2533 * noise_rel * np.sqrt(2 / w))
+        rel = np.nan_to_num(rel)
+        peak = rel >= pd.Series(rel).rolling(w, center=True, min_periods=1).max().to_numpy()
+        near_flip = pd.Series(brk.astype(float)).rolling(2 * w + 1, center=True, min_periods=1).max().to_numpy() > 0
+        brk |= (rel > thr) & peak & ~near_flip
+    elif n > 1:
+        mag = np.abs(level)
+        brk |= np.r_[False, np.abs(np.diff(mag)) > rel_tol * np.maximum(mag[1:], mag[:-1])]
+    return np.cumsum(brk) - 1
 
 
-def steps(d: pd.DataFrame, *, rest_fraction: float = 1e-3, rel_tol: float = 0.02, smooth_points: int = 5
+def steps(d: pd.DataFrame, *, rest_fraction: float = 1e-3, rel_tol: float = 0.02, smooth_points: int = 9
           ) -> pd.DataFrame:
     """Steps of a log (see module doc).
 

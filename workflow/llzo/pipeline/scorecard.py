@@ -11,6 +11,7 @@ import yaml
 
 from llzo.claims import evaluate
 from llzo.pipeline.atomic import write_text
+from llzo.pipeline.rejects import explain_missing, read_rejects
 
 COLUMNS = [
     "claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
@@ -74,7 +75,7 @@ def coverage(panels_yaml: str | Path, figures_root: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str) -> str:
+def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str, rejects: pd.DataFrame | None = None) -> str:
     """Render a self-contained HTML page: scorecard table (coloured by status) and panel coverage."""
     colours = {"pass": "#d4edda", "fail": "#f8d7da", "missing": "#eeeeee", "reproduced": "#d4edda"}
     def table(df: pd.DataFrame, cols: list[str]) -> str:
@@ -90,24 +91,34 @@ def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str) -> str:
     cols = ["claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
             "reproduced", "bound", "ci_low", "ci_high", "n", "status", "note"]
     title = f"llzo-repro scorecard: {html.escape(dataset)}"
+    rejected = ""
+    if rejects is not None and not rejects.empty:
+        cols_r = [c for c in ("sheet", "file", "run_id", "line", "column", "reason") if c in rejects.columns]
+        rejected = f"<h2>Files rejected at ingest ({len(rejects)})</h2>{table(rejects.fillna(''), cols_r)}\n"
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;font-size:13px}} table{{border-collapse:collapse}}
 td,th{{border:1px solid #bbb;padding:2px 6px}} th{{background:#f0f0f0}}</style></head><body>
 <h2>Scorecard: paper vs reproduced (dataset {html.escape(dataset)})</h2><p>{summary}</p>
 {table(card, cols)}
-<h2>Panel coverage</h2>{table(cov, ["panel", "class", "what", "status", "notebook"])}
+{rejected}<h2>Panel coverage</h2>{table(cov, ["panel", "class", "what", "status", "notebook"])}
 </body></html>
 """
 
 
-def write_scorecard(paper_claims, panels_yaml, claims_files, figures_root, dataset, csv_out, html_out, coverage_out):
-    """Build and write ``claims.csv``, ``scorecard.html`` and ``coverage.csv``."""
-    card = build_scorecard(paper_claims, claims_files)
+def write_scorecard(paper_claims, panels_yaml, claims_files, figures_root, dataset, csv_out, html_out, coverage_out,
+                    rejects=()):
+    """Build and write ``claims.csv``, ``scorecard.html`` and ``coverage.csv``.
+
+    ``rejects``: reject lists of the ingests; a ``missing`` claim whose inputs were rejected
+    says so in its note, and the HTML lists every rejected file.
+    """
+    rej = read_rejects(list(rejects))
+    card = explain_missing(build_scorecard(paper_claims, claims_files), rej)
     cov = coverage(panels_yaml, figures_root)
     fmt = card.copy()
     for c in fmt.columns:
         fmt[c] = fmt[c].map(_fmt)
     write_text(fmt.to_csv(index=False, lineterminator="\n"), csv_out)
     write_text(cov.to_csv(index=False, lineterminator="\n"), coverage_out)
-    write_text(to_html(card, cov, dataset), html_out)
+    write_text(to_html(card, cov, dataset, rej), html_out)
     return card
