@@ -56,7 +56,7 @@ Path(tables_dir).mkdir(parents=True, exist_ok=True)
 labels = {r.run_id: run_label(r.cell, r.run_id, r.interlayer) for r in runs.itertuples(index=False)}
 n = max(len(results), 1)
 fig = plt.figure(figsize=(6.8, max(2.8, 0.9 * n)))
-gs = fig.add_gridspec(n, 3)
+gs = fig.add_gridspec(n, 3, hspace=0.8)
 sym_overview(fig.add_subplot(gs[:, :2]), [(labels[r], cyc[cyc["run_id"] == r]) for r in results["run_id"]])
 for k, row in enumerate(results.itertuples(index=False)):
     sym_zoom(fig.add_subplot(gs[k, 2]), cyc[cyc["run_id"] == row.run_id], labels[row.run_id], row.short_abs_h)

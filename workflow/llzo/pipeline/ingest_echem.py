@@ -110,6 +110,10 @@ def read_cycling(path: Path, run_id: str, technique: str) -> tuple[pd.DataFrame,
         if col not in d.columns:
             raise RawDataError(f"{technique} run {run_id!r} needs column {col!r}; the file has {list(d.columns)}",
                                path, column=col)
+    z = impedance(d)
+    if z is not None and len(z[0]) >= 0.9 * len(d):
+        raise RawDataError(f"{technique} run {run_id!r}: the file is an impedance run (a frequency on every row: "
+                           f"{f.technique or 'EIS'}), not a current log; list it as PEIS", path, column=C.FREQ)
     cur = cell_current(d)
     if cur is None:
         raise RawDataError(f"{technique} run {run_id!r} needs a current: the file has no 'I/mA' (or '<I>/mA'), no set "

@@ -58,9 +58,12 @@ def _is_names(line: str) -> bool:
 
 
 def _is_row(line: str) -> int:
-    """Number of values of a numeric data row (0 if the line is not one)."""
+    """Number of values of a data row: tab-separated fields, the first a number (0 if not a row).
+
+    A damaged value further on (text in a number) is reported by the table parser with its line.
+    """
     cells = line.rstrip("\r\n").rstrip("\t").split("\t")
-    if not cells or not all(_NUM_RE.match(c.strip()) for c in cells):
+    if not cells or not _NUM_RE.match(cells[0].strip()):
         return 0
     return len(cells)
 

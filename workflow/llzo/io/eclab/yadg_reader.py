@@ -95,6 +95,11 @@ def read_yadg(path: str | Path) -> ECLabFile:
         if name == "I Range" and values.dtype.kind in "UO":
             values = _i_range_codes(values)
         cols[eclab] = values
+    for eclab, values in cols.items():
+        if values.dtype.kind in "UOS":  # yadg keeps a column with a non-number as text
+            bad = next((k for k, v in enumerate(values) if not _is_number(v)), 0)
+            raise RawDataError(f"value {str(values[bad])!r} in data row {bad + 1} is not a number", path,
+                               column=eclab)
     frame = canonical_frame(cols)
     canon_of = dict(zip(cols, frame.columns, strict=True))
     for name, var in ds.data_vars.items():
@@ -138,6 +143,14 @@ class _Heard(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def _is_number(v) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _i_range_codes(values: np.ndarray) -> np.ndarray:
