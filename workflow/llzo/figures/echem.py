@@ -84,7 +84,9 @@ def full_panel(ax, cycles: list[tuple[str, pd.DataFrame]], title: str) -> None:
         ax2.plot(c["cycle"], c["ce_pct"], "-", lw=0.6, color=colour, alpha=0.6)
     ax.set_xlabel("Cycle number")
     ax.set_ylabel("Specific capacity (mAh g$^{-1}$)")
-    ax.set_ylim(0, None)
+    top = max((float(np.nanmax(c[["q_charge_mAh_g", "q_discharge_mAh_g"]].to_numpy())) for _, c in cycles
+               if len(c)), default=0.0)
+    ax.set_ylim(0, 1.1 * top if top > 0 else None)
     ax2.set_ylim(50, 105)
     ax2.set_ylabel("Coulombic efficiency (%)")
     ax.set_title(title)
