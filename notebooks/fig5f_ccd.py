@@ -22,7 +22,7 @@
 # %% tags=["parameters"]
 echem_meta_path = "../data/interim/demo/echem_meta.parquet"
 echem_cycling_path = "../data/interim/demo/echem_cycling.parquet"
-echem = {"short_voltage_fraction": 0.2, "short_min_points": 3}
+echem = {"short_voltage_fraction": 0.2, "short_min_points": 3, "ccd_step_rel_tol": 0.02}
 figures_dir = "../results/demo/figures/fig5f_ccd"
 claims_path = "../results/demo/claims/fig5f_ccd.json"
 tables_dir = "../results/demo/tables"

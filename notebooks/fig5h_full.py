@@ -20,7 +20,8 @@
 # %% tags=["parameters"]
 echem_meta_path = "../data/interim/demo/echem_meta.parquet"
 echem_cycling_path = "../data/interim/demo/echem_cycling.parquet"
-echem = {"coulombic_efficiency": "discharge_over_charge", "retention_reference_cycle": 1, "cutoff_tolerance_V": 0.02}
+echem = {"coulombic_efficiency": "discharge_over_charge", "retention_reference_cycle": 1, "cutoff_tolerance_V": 0.02,
+         "capacity_check_rel_tol": 0.02}
 figures_dir = "../results/demo/figures/fig5h_full"
 claims_path = "../results/demo/claims/fig5h_full.json"
 tables_dir = "../results/demo/tables"

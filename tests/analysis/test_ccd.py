@@ -36,7 +36,7 @@ def test_ccd_exact(tmp_path, config, ccd):
 def test_ccd_without_structure_columns_and_noisy_current(tmp_path, config, noise_rel):
     """A file without mode/Ns/half cycle (steps found from the current), the current measured with
     up to 3 % noise (a galvanostat's is ~0.01 %): the same CCD as with the instrument's columns."""
-    c, truth, d = _ramp(tmp_path, config, 0.35)
+    c, _truth, d = _ramp(tmp_path, config, 0.35)
     p = CCDParams.from_config(config["analysis"]["echem"])
     ref = critical_current_density(d, c["area_cm2"], p)
     bare = d.assign(Ns=-1, mode=-1, half_cycle=-1)
@@ -52,7 +52,7 @@ def test_rests_between_steps_are_not_steps(tmp_path, config):
     """Rests (mode 3, I = 0) inserted between the half steps change nothing."""
     import pandas as pd
 
-    c, truth, d = _ramp(tmp_path, config, 0.35)
+    c, _truth, d = _ramp(tmp_path, config, 0.35)
     p = CCDParams.from_config(config["analysis"]["echem"])
     ref = critical_current_density(d, c["area_cm2"], p)
     parts, shift = [], 0.0

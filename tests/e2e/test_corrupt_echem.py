@@ -25,7 +25,7 @@ def run(tmp_path_factory, config):
 
 
 def test_run_succeeds_and_names_the_file(run):
-    tree, res = run
+    _tree, res = run
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-4000:]
     assert "1 of the files named in echem.tsv rejected" in out
@@ -33,7 +33,7 @@ def test_run_succeeds_and_names_the_file(run):
 
 
 def test_every_other_figure(run):
-    tree, _ = run
+    tree, _res = run
     figs = tree / f"results/{DS}/figures"
     for nb, panel in (("fig5de_eis", "5d"), ("fig5de_eis", "5e"), ("fig5f_ccd", "5f"), ("fig5g_sym", "5g"),
                       ("fig5h_full", "5h"), ("fig5h_full", "S12"), ("fig4_fe", "4f")):

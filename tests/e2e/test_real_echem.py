@@ -13,8 +13,8 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-from real_echem import RUNS, make_real_dataset
 from e2e.test_pipeline import copy_project, smk
+from real_echem import RUNS, make_real_dataset
 
 pytestmark = pytest.mark.e2e
 DS = "realechem"
@@ -48,8 +48,10 @@ def test_known_values_after_ingest(tree):
     for run in ("peis_mpr", "peis_mpt"):  # SOURCES.md: peis.mpr/.mpt
         e = eis.get_group(run)
         assert len(e) == 32
-        assert e["freq_Hz"].iloc[0] == pytest.approx(199998.14) and e["freq_Hz"].iloc[-1] == pytest.approx(1.0000616)
-        assert e["re_Z_ohm"].iloc[0] == pytest.approx(10.512296) and e["re_Z_ohm"].iloc[-1] == pytest.approx(18.024315)
+        assert e["freq_Hz"].iloc[0] == pytest.approx(199998.14)
+        assert e["freq_Hz"].iloc[-1] == pytest.approx(1.0000616)
+        assert e["re_Z_ohm"].iloc[0] == pytest.approx(10.512296)
+        assert e["re_Z_ohm"].iloc[-1] == pytest.approx(18.024315)
         assert e["minus_im_Z_ohm"].iloc[0] == pytest.approx(0.7304766)
     e = eis.get_group("peis_ece")
     assert (e["re_Z_ohm"].iloc[0], e["minus_im_Z_ohm"].iloc[0]) == (pytest.approx(1.2273843), pytest.approx(0.11151811))
@@ -60,7 +62,8 @@ def test_known_values_after_ingest(tree):
     e = eis.get_group("peis_gamry")
     assert len(e) == 72 and (e["freq_Hz"].iloc[0], e["re_Z_ohm"].iloc[0], e["minus_im_Z_ohm"].iloc[0]) == (
         200015.6, 825.8584, 1367.239)
-    assert (e["freq_Hz"].iloc[-1], e["re_Z_ohm"].iloc[-1], e["minus_im_Z_ohm"].iloc[-1]) == (0.0158898, 17007.49, 6635.557)
+    last = (e["freq_Hz"].iloc[-1], e["re_Z_ohm"].iloc[-1], e["minus_im_Z_ohm"].iloc[-1])
+    assert last == (0.0158898, 17007.49, 6635.557)
     e = eis.get_group("peis_autolab")
     assert len(e) == 41 and e["freq_Hz"].iloc[0] == 10000 and e["freq_Hz"].iloc[-1] == pytest.approx(0.1)
     assert e["re_Z_ohm"].iloc[0] == pytest.approx(0.013785863964281)
@@ -70,7 +73,8 @@ def test_known_values_after_ingest(tree):
         c = cyc.get_group(run)
         assert len(c) == 132 and c["time_s"].min() == pytest.approx(30.153, abs=1e-3)
         assert c["time_s"].max() == pytest.approx(659.986, abs=1e-3)
-        assert (c["Ewe_V"].min(), c["Ewe_V"].max()) == (pytest.approx(3.41378, abs=1e-5), pytest.approx(3.44664, abs=1e-5))
+        assert c["Ewe_V"].min() == pytest.approx(3.41378, abs=1e-5)
+        assert c["Ewe_V"].max() == pytest.approx(3.44664, abs=1e-5)
         assert (c["Ns"].min(), c["Ns"].max(), c["half_cycle"].min(), c["half_cycle"].max()) == (0, 2, 0, 7)
     for run in ("cxn_mpr", "cxn_mpt"):
         c = cyc.get_group(run)
@@ -84,7 +88,8 @@ def test_known_values_after_ingest(tree):
     for run in ("mb95_mpr", "mb95_mpt"):
         c = cyc.get_group(run)
         assert c["time_s"].max() == pytest.approx(30.0002, abs=1e-4) and c["I_mA"].iloc[-1] == pytest.approx(-64.98028)
-        assert (c["Ewe_V"].min(), c["Ewe_V"].max()) == (pytest.approx(2.32608, abs=1e-5), pytest.approx(2.33274, abs=1e-5))
+        assert c["Ewe_V"].min() == pytest.approx(2.32608, abs=1e-5)
+        assert c["Ewe_V"].max() == pytest.approx(2.33274, abs=1e-5)
     c = cyc.get_group("mb_hold")
     assert len(c) == 11 and c["time_s"].iloc[0] == pytest.approx(6.166)
 
@@ -128,7 +133,7 @@ def test_figures_made(tree, nb, panels):
 
 def test_every_run_labelled_by_cell(tree):
     meta = _interim(tree, "echem_meta.parquet").set_index("run_id")
-    for table, tech in (("ccd_steps.csv", "CCD"), ("sym_half_cycles.csv", "SYM"), ("full_cycles.csv", "FULL")):
+    for table, _tech in (("ccd_steps.csv", "CCD"), ("sym_half_cycles.csv", "SYM"), ("full_cycles.csv", "FULL")):
         t = pd.read_csv(tree / f"results/{DS}/tables/{table}")
         assert (t["cell"] == meta.loc[t["run_id"], "cell"].to_numpy()).all()
 

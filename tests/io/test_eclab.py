@@ -153,12 +153,14 @@ def test_known_values(real_fixtures):
     assert peis.data["Re(Z)/Ohm"].iloc[0] == pytest.approx(10.512296)
     assert peis.data["-Im(Z)/Ohm"].iloc[0] == pytest.approx(0.7304766)
     mpr = read_eclab(d / "peis.mpr").data
-    assert mpr["freq/Hz"].iloc[-1] == pytest.approx(1.0000616) and mpr["Re(Z)/Ohm"].iloc[-1] == pytest.approx(18.024315)
+    assert mpr["freq/Hz"].iloc[-1] == pytest.approx(1.0000616)
+    assert mpr["Re(Z)/Ohm"].iloc[-1] == pytest.approx(18.024315)
     g = read_eclab(d / "gcpl.issue_149.mpt")  # de_DE: decimal comma
     assert g.ec_lab_version == "11.50" and len(g.data) == 132
     assert g.data["Ewe/V"].iloc[0] == pytest.approx(3.4228721)
     g = read_eclab(d / "gcpl.issue_149.mpr").data
-    assert g["time/s"].min() == pytest.approx(30.153, abs=1e-3) and g["time/s"].max() == pytest.approx(659.986, abs=1e-3)
+    assert g["time/s"].min() == pytest.approx(30.153, abs=1e-3)
+    assert g["time/s"].max() == pytest.approx(659.986, abs=1e-3)
     assert (g["Ns"].min(), g["Ns"].max(), g["half cycle"].max()) == (0, 2, 7)
     c = read_eclab(d / "gcpl.issue_226.CxN.mpr").data
     assert c["Ece/V"].iloc[0] == pytest.approx(-0.9419444) and c["Ewe/V"].min() == pytest.approx(-0.209637, abs=1e-6)

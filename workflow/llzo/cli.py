@@ -105,7 +105,7 @@ def cmd_inspect(a: argparse.Namespace) -> int:
 
 
 def add_inspect(sub) -> None:
-    """The self-contained ``inspect`` sub-command."""
+    """Add the self-contained ``inspect`` sub-command."""
     s = sub.add_parser("inspect", help="what instrument files hold and which analyses they can feed")
     s.add_argument("files", nargs="+", help="EC-Lab .mpr/.mpt, Gamry .DTA, Autolab .txt")
     s.set_defaults(func=cmd_inspect)

@@ -49,7 +49,7 @@ class CCDParams:
 
     @classmethod
     def from_config(cls, block: dict) -> CCDParams:
-        """From the ``analysis.echem`` config block (``step_rel_tol`` optional)."""
+        """From the ``analysis.echem`` config block (``ccd_step_rel_tol`` optional, default 0.02)."""
         return cls(float(block["short_voltage_fraction"]), int(block["short_min_points"]),
                    float(block.get("ccd_step_rel_tol", 0.02)))
 
@@ -183,7 +183,7 @@ CCD_CLAIMS = (("none", "ccd_none_mA_cm2"), ("Au", "ccd_au_mA_cm2"), ("HL", "ccd_
 
 
 def ccd_claims(results: pd.DataFrame) -> list[Claim]:
-    """The CCD claims per interlayer from per-cell results.
+    """Return the CCD claims per interlayer from per-cell results.
 
     Parameters
     ----------

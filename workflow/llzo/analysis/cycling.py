@@ -135,9 +135,9 @@ def sym_claims(results: pd.DataFrame) -> list[Claim]:
         vals = ok["hours"].to_numpy(np.float64)
         bounds = set(ok["bound"])
         bound = bounds.pop() if len(bounds) == 1 else None
+        note = "no short: log duration (lower bound)" if bound == "gt" else "time from start to short"
         claims.append(Claim(cid, float(np.median(vals)), ci_low=float(vals.min()), ci_high=float(vals.max()),
-                            n=len(ok), bound=bound,
-                            note="no short: log duration (lower bound)" if bound == "gt" else "time from start to short"))
+                            n=len(ok), bound=bound, note=note))
     return claims
 
 
@@ -338,7 +338,8 @@ def analyse_sym_runs(meta: pd.DataFrame, cycling: pd.DataFrame, params: SymParam
             rec.update(hours=res.hours, bound=res.bound,
                        short_abs_h=(res.t0_s / 3600 + res.hours) if res.bound is None else np.nan)
         rows.append(rec)
-    return pd.DataFrame(rows, columns=["run_id", "cell", "interlayer", "hours", "bound", "short_abs_h", "error"]), per_run
+    cols = ["run_id", "cell", "interlayer", "hours", "bound", "short_abs_h", "error"]
+    return pd.DataFrame(rows, columns=cols), per_run
 
 
 def analyse_full_runs(meta: pd.DataFrame, cycling: pd.DataFrame, params: FullCellParams

@@ -87,7 +87,7 @@ def _current_kinds(i_mA: np.ndarray, rest_fraction: float, rel_tol: float, smoot
 
 def steps(d: pd.DataFrame, *, rest_fraction: float = 1e-3, rel_tol: float = 0.02, smooth_points: int = 9
           ) -> pd.DataFrame:
-    """Steps of a log (see module doc).
+    """Split a log into steps (see module doc).
 
     Parameters
     ----------
@@ -193,5 +193,6 @@ def _only_rests_between(st: pd.DataFrame, a: int, b: int) -> bool:
 
 def step_rows(st: pd.DataFrame, step_ids: list[int], kind: str | None = None) -> np.ndarray:
     """Row indices of the given steps (optionally only those of one kind)."""
-    parts = [np.arange(st.at[k, "start"], st.at[k, "stop"]) for k in step_ids if kind is None or st.at[k, "kind"] == kind]
+    parts = [np.arange(st.at[k, "start"], st.at[k, "stop"]) for k in step_ids
+             if kind is None or st.at[k, "kind"] == kind]
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)

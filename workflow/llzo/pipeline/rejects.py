@@ -65,7 +65,7 @@ class RejectList:
         return len(self.rows)
 
     def frame(self) -> pd.DataFrame:
-        """The list as a table (empty with its columns when nothing was rejected)."""
+        """Return the list as a table (empty with its columns when nothing was rejected)."""
         cols = ["file", self.id_column, "line", "column", "reason", *self.keep]
         df = pd.DataFrame(self.rows, columns=cols)
         df["line"] = df["line"].astype("Int64")

@@ -70,7 +70,8 @@ def intro_rst(claims_csv: str | Path, coverage_csv: str | Path, dataset: str, re
 
     rej = read_rejects(list(rejects))
     if not rej.empty:
-        lines += ["", f"**Files rejected at ingest ({len(rej)})**: their figures and claims were made without them.", ""]
+        lines += ["", f"**Files rejected at ingest ({len(rej)})**: their figures and claims were made without them.",
+                  ""]
         for _, r in rej.iterrows():
             where = ", ".join([f"``{r['file']}``"] + ([f"line {r['line']}"] if r.get("line") else [])
                               + ([f"column ``{r['column']}``"] if r.get("column") else []))

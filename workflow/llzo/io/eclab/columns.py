@@ -103,7 +103,7 @@ def eclab_name_of_yadg(name: str, unit: str | None) -> str:
 
 
 def unit_of(column: str) -> str:
-    """The unit in a canonical column name (``"Q charge/discharge/mA.h"`` -> ``"mA.h"``, ``"Ns"`` -> ``""``)."""
+    """Return the unit in a canonical column name (``"Q charge/discharge/mA.h"`` -> ``"mA.h"``, ``"Ns"`` -> ``""``)."""
     if column == CONTROL:
         return "V/mA"
     if "/" not in column:
@@ -113,7 +113,7 @@ def unit_of(column: str) -> str:
 
 
 def canonical_frame(cols: dict[str, np.ndarray]) -> pd.DataFrame:
-    """A frame of canonical names and dtypes from ``{EC-Lab name: values}`` (duplicates get `` 2``)."""
+    """Build a frame of canonical names and dtypes from ``{EC-Lab name: values}`` (duplicates get `` 2``)."""
     out: dict[str, np.ndarray] = {}
     for name, values in cols.items():
         canon, dtype = canonical_column(name)
@@ -198,7 +198,7 @@ CYCLING_TABLE_COLUMNS = ("time_s", "Ewe_V", "Ecell_V", "I_mA", "Ns", "mode", "ha
 
 
 def cycling_table(df: pd.DataFrame, current_mA: np.ndarray) -> tuple[pd.DataFrame, str]:
-    """The tidy time series of a cycling run and which voltage ``Ecell_V`` is.
+    """Return the tidy time series of a cycling run and which voltage ``Ecell_V`` is.
 
     Columns :data:`CYCLING_TABLE_COLUMNS`: ``time_s``, ``Ewe_V`` (working electrode, the
     potential EC-Lab's limits act on), ``Ecell_V`` (:func:`cell_voltage`), ``I_mA`` (given:

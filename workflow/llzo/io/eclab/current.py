@@ -53,7 +53,7 @@ def charge_rate_mA(df: pd.DataFrame) -> np.ndarray | None:
 
 
 def cell_current(df: pd.DataFrame) -> tuple[np.ndarray, str] | None:
-    """Current (mA, positive = oxidation at the working electrode) and how it was obtained.
+    """Return the current (mA, positive = oxidation at the working electrode) and how it was obtained.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""This project's fast parser of EC-Lab ``.mpt`` text exports (the data table at memory speed).
+r"""The project's fast parser of EC-Lab ``.mpt`` text exports (the data table at memory speed).
 
 The data table is parsed column-wise by pyarrow's multithreaded CSV reader with the file's
 decimal separator (correctly rounded floats, like Python's ``float``), so it returns the same
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-import pandas as pd
 
 from llzo.io.eclab.columns import canonical_frame, split_control
 from llzo.io.eclab.record import ECLabFile
@@ -58,7 +56,7 @@ def _is_names(line: str) -> bool:
 
 
 def _is_row(line: str) -> int:
-    """Number of values of a data row: tab-separated fields, the first a number (0 if not a row).
+    """Count the values of a data row: tab-separated fields, the first a number (0 if not a row).
 
     A damaged value further on (text in a number) is reported by the table parser with its line.
     """

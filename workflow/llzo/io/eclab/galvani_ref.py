@@ -1,5 +1,7 @@
-"""galvani, the parity reference for EC-Lab files (it reads ``.mpr`` binaries up to EC-Lab 11.4x
-and CRLF ``.mpt`` exports; EC-Lab >= 11.50 binaries stop at column ids it does not know).
+"""galvani, the parity reference for EC-Lab files.
+
+It reads ``.mpr`` binaries up to EC-Lab 11.4x and CRLF ``.mpt`` exports; EC-Lab >= 11.50 binaries
+stop at column ids it does not know.
 
 References
 ----------
@@ -81,7 +83,7 @@ def read_mpt_galvani(path: str | Path) -> ECLabFile:
 
     path = Path(path)
     raw = path.read_bytes()
-    header, names, nb, start, notes = split_header(raw, path)
+    header, names, nb, _start, notes = split_header(raw, path)
     if notes:  # galvani trusts the declared count: give it the corrected one
         raw = re.sub(rb"Nb header lines\s*:\s*\d+", f"Nb header lines : {nb}".encode(), raw, count=1)
     if not raw.startswith(MAGIC[0] + b"\r\n") and not raw.startswith(MAGIC[1] + b"\r\n"):

@@ -1,12 +1,15 @@
-"""EC-Lab files through yadg (the reader of record): ``.mpr`` binaries of every EC-Lab version
-yadg knows (incl. >= 11.50, whose column ids galvani 0.5 does not know) and ``.mpt`` exports.
+"""EC-Lab files through yadg, the reader of record.
+
+yadg reads ``.mpr`` binaries of every EC-Lab version it knows (incl. >= 11.50, whose column ids
+galvani 0.5 does not know) and ``.mpt`` exports.
 
 yadg returns an :class:`xarray.DataTree` with units in attributes and, for each quantity, an
 ``<name>_uncertainty`` variable (the instrument's resolution from the device datasheet for
 potentials and currents, e.g. 0.004 % of the current range; the text-to-float precision for the
 other columns of a text export). This module maps yadg's names back to EC-Lab's (see
-:mod:`llzo.io.eclab.columns`) and keeps the instrument uncertainties in :attr:`ECLabFile.uncertainty`. yadg 7.0.1 computes the
-current resolutions in A while the current columns are in mA; they are converted here.
+:mod:`llzo.io.eclab.columns`) and keeps the instrument uncertainties in
+:attr:`ECLabFile.uncertainty`. yadg 7.0.1 computes the current resolutions in A while the current
+columns are in mA; they are converted here.
 
 References
 ----------
