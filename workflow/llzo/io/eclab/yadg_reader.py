@@ -104,6 +104,8 @@ def read_yadg(path: str | Path) -> ECLabFile:
             raise RawDataError(f"value {str(values[bad])!r} in data row {bad + 1} is not a number", path,
                                column=eclab)
     frame = canonical_frame(cols)
+    if frame.empty:
+        raise RawDataError(f"no data rows (yadg found {len(frame.columns)} column(s) and {len(frame)} row(s))", path)
     canon_of = dict(zip(cols, frame.columns, strict=True))
     for name, var in ds.data_vars.items():
         if not str(name).endswith("_uncertainty") or var.attrs.get("yadg_uncertainty_source") not in KEEP_SOURCES:
