@@ -2,7 +2,8 @@
 
 Half cycles come from the instrument's own columns (``Ns``, ``mode``, ``half cycle``, the
 current's direction; :mod:`llzo.analysis.echem_structure`); rests and open-circuit periods are
-excluded.
+excluded. EC-Lab's ``cycle number`` is not used: many binaries lack it, and it restarts in files
+that chain several techniques; a cycle is counted from the half cycles themselves.
 
 SYM (claims ``sym_hl_hours_stable``, ``sym_none_hours_to_short``, ``sym_au_hours_to_short``):
 overpotential per galvanostatic half cycle (median and max of abs(Ecell), the cell voltage:
