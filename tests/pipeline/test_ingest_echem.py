@@ -54,6 +54,19 @@ def test_zero_area_stops_the_sheet(tmp_path, real_fixtures):
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_unusable_sheet_lists_every_problem(tmp_path, real_fixtures):
+    d = _dataset(tmp_path, real_fixtures, ("r2", "echem/ok.mpt", "PEIS"), ("r3", "echem/ok.mpt", "XEIS"),
+                 ("r2", "echem/ok.mpt", "PEIS"), area="0")
+    with pytest.raises(RawDataError) as exc:
+        ingest(d, tmp_path / "interim")
+    e = exc.value
+    assert (e.row, e.column) == (2, "area_cm2")
+    msg = str(e)
+    for part in ("row 3, line 4, column 'technique'", "row 3, line 4, column 'area_cm2'",
+                 "row 4, line 5, column 'run_id': duplicate run_id 'r2'"):
+        assert part in msg, msg
+
+
 def test_every_bad_run_listed_good_ones_written(tmp_path, real_fixtures, caplog):
     """Four bad runs of four kinds in one dataset: all four in one message and in the list."""
     src = (real_fixtures / "biologic" / "peis.mpt").read_bytes()

@@ -34,7 +34,7 @@ import pandas as pd
 from llzo.io.eclab import cell_current, cycling_table, impedance, read_eclab
 from llzo.io.eclab import columns as C
 from llzo.io.eclab.columns import CYCLING_TABLE_COLUMNS
-from llzo.io.errors import RawDataError
+from llzo.io.errors import RawDataError, SheetError
 from llzo.io.impedance_exports import kind_of, read_impedance_export
 from llzo.io.manifest import build_manifest
 from llzo.io.paths import resolve_in_dataset
@@ -143,6 +143,43 @@ def read_cycling(path: Path, run_id: str, technique: str) -> tuple[pd.DataFrame,
     return out, info
 
 
+def sheet_problems(dataset_dir: Path, name: str = "echem") -> list[str]:
+    """Every row problem of a sheet against its schema (``row N, line N+1, column 'c': what``).
+
+    :func:`llzo.io.sheets.read_sheet` stops at the first; this lists them all for the message.
+    """
+    import jsonschema
+
+    from llzo.io.sheets import SHEETS, load_schema
+
+    path = Path(dataset_dir) / f"{name}.tsv"
+    schema = load_schema(name)
+    try:
+        df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return []
+    numeric = [k for k, v in schema.get("properties", {}).items() if v.get("type") in ("number", "integer")]
+    validator = jsonschema.Draft202012Validator(schema)
+    out, seen = [], set()
+    for i, rec in enumerate(df.to_dict("records"), start=1):
+        rec = {k: v for k, v in rec.items() if v != ""}
+        for k in numeric:
+            if k in rec:
+                try:
+                    rec[k] = float(rec[k])
+                except ValueError:
+                    out.append(f"row {i}, line {i + 1}, column '{k}': {rec[k]!r} is not a number")
+                    rec.pop(k)
+        for err in validator.iter_errors(rec):
+            col = str(err.path[0]) if err.path else (err.message.split("'")[1] if "'" in err.message else "")
+            out.append(f"row {i}, line {i + 1}, column '{col}': {err.message}")
+        rid = rec.get(SHEETS[name])
+        if rid in seen:
+            out.append(f"row {i}, line {i + 1}, column '{SHEETS[name]}': duplicate {SHEETS[name]} {rid!r}")
+        seen.add(rid)
+    return out
+
+
 def _empty(cols_float: list[str], cols_int: list[str] = ()) -> pd.DataFrame:
     return pd.DataFrame({"run_id": pd.Series(dtype=str), **{c: pd.Series(dtype=np.float64) for c in cols_float},
                          **{c: pd.Series(dtype=np.int64) for c in cols_int}})
@@ -173,7 +210,13 @@ def ingest(dataset_dir: str | Path, out_dir: str | Path) -> dict[str, Path]:
         The sheet itself is unusable (nothing is written).
     """
     dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
-    meta = read_sheet(dataset_dir, "echem", check_files=False)
+    try:
+        meta = read_sheet(dataset_dir, "echem", check_files=False)
+    except SheetError as exc:  # the sheet itself is unusable: stop, naming every problem at once
+        others = [p for p in sheet_problems(dataset_dir) if not p.startswith(f"row {exc.row},")]
+        if others:
+            exc.message += f"; and {len(others)} more problem(s): " + "; ".join(others)
+        raise
     rejects = RejectList("echem", "run_id", dataset_dir, SHEET_KEEP)
     eis, cyc, info, good, extra, present = [], [], [], [], {}, []
     sheet_path = dataset_dir / "echem.tsv"
