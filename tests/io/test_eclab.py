@@ -103,7 +103,7 @@ def test_mpr_mpt_parity(real_fixtures, stem):
 def test_resolution_kept(real_fixtures):
     d = real_fixtures / "biologic"
     for name in ["gcpl.issue_149.mpr", "gcpl.issue_149.mpt", "mb.issue_95.mpr"]:
-        f = read_eclab(d / name)
+        f = read_eclab(d / name, engine="yadg")
         fsr = current_range_mA(f.data["I Range"])
         col = "I/mA" if "I/mA" in f.data else "control/mA"
         assert f.uncertainty[col] == pytest.approx(0.004e-2 * fsr)  # 0.004 % of the range

@@ -103,7 +103,9 @@ def read_eclab(path: str | Path, engine: str = "auto") -> ECLabFile:
             except RawDataError:
                 raise fast_err from None
             f.notes.append(f"the fast parser refused the file ({fast_err.message}); read by yadg")
-    return _with_current_resolution(f)
+    # the resolution comes from yadg's datasheet table: set where yadg read the file (the fast path
+    # stays free of yadg's ~1 s import, which a big .mpt ingest does not need)
+    return _with_current_resolution(f) if f.reader == "yadg" else f
 
 
 __all__ = ["ENGINES", "ECLabFile", "canonical_column", "cell_current", "cell_voltage", "current_range_mA",
