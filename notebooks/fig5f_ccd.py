@@ -55,7 +55,7 @@ Path(tables_dir).mkdir(parents=True, exist_ok=True)
 
 # %%
 n = max(len(results), 1)
-fig, axes = plt.subplots(n, 1, figsize=(3.4, 1.3 * n + 0.4), squeeze=False)
+fig, axes = plt.subplots(n, 1, figsize=(3.4, 1.5 * n + 0.4), squeeze=False, gridspec_kw={"hspace": 0.7})
 for ax, r, row in zip(axes[:, 0], runs.itertuples(index=False), results.itertuples(index=False), strict=False):
     d = cyc[cyc["run_id"] == r.run_id]
     ccd_panel(ax, d, r.area_cm2, run_label(r.cell, r.run_id, r.interlayer), row.ccd_mA_cm2, row.short_time_h,
