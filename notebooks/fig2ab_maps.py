@@ -62,7 +62,8 @@ for map_id, m in maps.items():
     print(f"{map_id} ({m['stage']}): {len(b)} bumps" + (
         f", height {b.height_nm.median():.1f} nm, current {b.current_A.median():.3g} A "
         f"(background {b.background_current_A.iloc[0]:.2g} A)" if len(b) else ""))
-table = pd.concat(bumps, ignore_index=True) if bumps else pd.DataFrame(
+found = [b for b in bumps if len(b)]  # maps without bumps add no rows (and no dtypes: pandas < 3 warns)
+table = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
     columns=["bump", "x_nm", "y_nm", "area_nm2", "height_nm", "current_A", "background_current_A", "map_id",
              "stage", "bias_V"])
 table.to_csv(Path(tables_dir) / "fig2ab_bumps.csv", index=False, float_format="%.6g", lineterminator="\n")
