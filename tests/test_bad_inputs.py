@@ -17,7 +17,7 @@ from reader_limits import deadline
 
 from llzo.io import errors
 from llzo.io.afm import read_afm
-from llzo.io.biologic import read_eclab
+from llzo.io.eclab import read_eclab
 from llzo.io.sheets import read_sheet
 from llzo.io.sweeps import read_sweep_csv
 
@@ -90,10 +90,33 @@ def _prepare(c: dict, tmp_path: Path) -> Path:
     return dst
 
 
+def _check_reject(c: dict, target: Path, out: Path, before: dict) -> None:
+    """The ingest goes on: the bad file is in the reject list with its message, line and column."""
+    import importlib
+
+    import pandas as pd
+
+    sheet = c["reader"].split(":")[1]
+    with deadline(DEADLINE_S):
+        outs = importlib.import_module(f"llzo.pipeline.ingest_{sheet}").ingest(target, out)
+    rej = pd.read_csv(outs["rejected"], sep="\t", dtype=str, keep_default_na=False)
+    assert len(rej) == 1, rej
+    r = rej.iloc[0]
+    assert c["message"] in r["reason"], r["reason"]
+    assert (target / r["file"]).is_file()
+    if c["line"] is not None:
+        assert r["line"] == str(c["line"]), r.to_dict()
+    if c["column"] is not None:
+        assert r["column"] == c["column"], r.to_dict()
+    for key in ("eis", "cycling"):  # nothing of the rejected run
+        assert r["run_id"] not in set(pd.read_parquet(outs[key])["run_id"])
+    assert _digest(target) == before, "the ingest modified its input"
+
+
 def test_corpus_is_big_enough():
     readers = {c["reader"].split(":")[0] for c in CASES}
     assert len(CASES) >= 40
-    assert {"sweep", "eclab", "afm", "sheet", "ingest"} <= readers
+    assert {"sweep", "eclab", "afm", "sheet", "ingest", "reject"} <= readers
     sheets = {c["reader"].split(":")[1] for c in CASES if ":" in c["reader"]}
     assert sheets == {"sweeps", "maps", "echem"}
     for c in CASES:
@@ -110,6 +133,9 @@ def test_bad_input(c, tmp_path):
     out = tmp_path / "interim"
     before = _digest(target) if target.is_dir() else {"": hashlib.sha256(target.read_bytes()).hexdigest()}
     expected = getattr(errors, c["error"])
+    if c["reader"].startswith("reject:"):
+        _check_reject(c, target, out, before)
+        return
     with pytest.raises(errors.RawDataError) as info, deadline(DEADLINE_S):
         _run(c["reader"], target, out)
     exc = info.value

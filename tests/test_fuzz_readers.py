@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from reader_limits import ReaderHang, deadline
 
 from llzo.io.afm import read_afm, read_mask
-from llzo.io.biologic import read_eclab
+from llzo.io.eclab import read_eclab
 from llzo.io.errors import RawDataError
 from llzo.io.sheets import read_sheet
 from llzo.io.sweeps import read_sweep_csv

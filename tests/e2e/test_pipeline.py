@@ -176,7 +176,7 @@ def test_editing_the_solver_reruns_the_fe_jobs_only(runs):
 
 
 def test_editing_a_reader_reruns_its_ingest(runs):
-    planned = planned_after_editing(runs[1], "workflow/llzo/io/biologic.py")
+    planned = planned_after_editing(runs[1], "workflow/llzo/io/eclab/fast_mpt.py")
     assert "ingest_echem" in planned and "ingest_sweeps" not in planned and "fe_member" not in planned
 
 

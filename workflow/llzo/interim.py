@@ -55,6 +55,7 @@ MAPS_DIR = "maps"
 ECHEM_META = "echem_meta.parquet"
 ECHEM_EIS = "echem_eis.parquet"
 ECHEM_CYCLING = "echem_cycling.parquet"
+REJECTED_ECHEM = "rejected_echem.tsv"
 
 #: Techniques of ``echem.tsv`` whose data are in :data:`ECHEM_EIS`; the others are in :data:`ECHEM_CYCLING`.
 EIS_TECHNIQUES = ("PEIS",)
@@ -74,8 +75,12 @@ def manifest_name(sheet: str) -> str:
     return f"manifest_{sheet}.tsv"
 
 
-#: Everything the ingest of each sheet writes: its data files, then its manifest.
-FILES = {sheet: (*DATA[sheet], manifest_name(sheet)) for sheet in SHEETS}
+#: Reject lists (:mod:`llzo.pipeline.rejects`): the raw files an ingest could not use, and why.
+REJECTS = {"echem": REJECTED_ECHEM}
+
+#: Everything the ingest of each sheet writes: its data files, its reject list, then its manifest.
+FILES = {sheet: (*DATA[sheet], *([REJECTS[sheet]] if sheet in REJECTS else []), manifest_name(sheet))
+         for sheet in SHEETS}
 
 
 def manifest_path(interim_dir: str | Path, sheet: str) -> Path:
@@ -122,14 +127,15 @@ def write_maps(interim_dir: str | Path, meta: pd.DataFrame, maps: Sequence[xr.Da
 
 
 def write_echem(interim_dir: str | Path, meta: pd.DataFrame, eis: pd.DataFrame, cycling: pd.DataFrame,
-                manifest: pd.DataFrame) -> dict[str, Path]:
-    """Write the echem tables (PEIS and cycling data) and the manifest (last)."""
+                rejected: pd.DataFrame, manifest: pd.DataFrame) -> dict[str, Path]:
+    """Write the echem tables (PEIS and cycling data), the reject list and the manifest (last)."""
     d = Path(interim_dir)
     outs = {"meta": d / ECHEM_META, "eis": d / ECHEM_EIS, "cycling": d / ECHEM_CYCLING,
-            "manifest": manifest_path(d, "echem")}
+            "rejected": d / REJECTED_ECHEM, "manifest": manifest_path(d, "echem")}
     write_parquet(meta, outs["meta"])
     write_parquet(eis, outs["eis"])
     write_parquet(cycling, outs["cycling"])
+    write_tsv(rejected, outs["rejected"])
     write_tsv(manifest, outs["manifest"])
     return outs
 

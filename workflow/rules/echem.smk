@@ -1,6 +1,7 @@
 # Stage: electrochemistry notebooks (Fig. 5d-h, S12), from BioLogic EC-Lab files (echem.tsv).
 _EC = config["analysis"]["echem"]
-_SHORT = {"short_voltage_fraction": _EC["short_voltage_fraction"], "short_min_points": _EC["short_min_points"]}
+_SHORT = {"echem": {k: _EC[k] for k in ("short_voltage_fraction", "short_min_points")}}
+_CCD = {"echem": {k: _EC[k] for k in ("short_voltage_fraction", "short_min_points", "ccd_step_rel_tol")}}
 
 notebook(
     "fig5de_eis",
@@ -15,7 +16,7 @@ notebook(
 notebook(
     "fig5f_ccd",
     inputs={"echem_meta": f"{INTERIM}/echem_meta.parquet", "echem_cycling": f"{INTERIM}/echem_cycling.parquet"},
-    params=_SHORT,
+    params=_CCD,
     sheets=["echem"],
     category="Fig. 5 electrochemistry",
     tables=["ccd_steps.csv"],
@@ -33,9 +34,8 @@ notebook(
 notebook(
     "fig5h_full",
     inputs={"echem_meta": f"{INTERIM}/echem_meta.parquet", "echem_cycling": f"{INTERIM}/echem_cycling.parquet"},
-    params={"coulombic_efficiency": _EC["coulombic_efficiency"],
-            "retention_reference_cycle": _EC["retention_reference_cycle"],
-            "cutoff_tolerance_V": _EC["cutoff_tolerance_V"]},
+    params={"echem": {k: _EC[k] for k in ("coulombic_efficiency", "retention_reference_cycle", "cutoff_tolerance_V",
+                                          "capacity_check_rel_tol")}},
     sheets=["echem"],
     category="Fig. 5 electrochemistry",
     tables=["full_cycles.csv"],

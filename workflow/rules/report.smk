@@ -1,4 +1,6 @@
 # The scorecard (claims.csv: every claim of the paper vs reproduced) and report.html.
+#: Reject lists of the ingests (files that could not be used; named beside the claims they fed).
+REJECT_LISTS = [f"{INTERIM}/rejected_echem.tsv"] if "echem" in SHEETS else []
 
 
 rule scorecard:
@@ -6,6 +8,7 @@ rule scorecard:
         paper="workflow/config/paper_claims.yaml",
         panels="workflow/config/panels.yaml",
         claims=[f"{RESULTS}/claims/{n}.json" for n in NOTEBOOKS],
+        rejects=REJECT_LISTS,
     output:
         csv=report(f"{RESULTS}/claims.csv", caption="../report/scorecard.rst", category="Scorecard"),
         html=report(f"{RESULTS}/scorecard.html", caption="../report/scorecard.rst", category="Scorecard"),
@@ -22,10 +25,12 @@ rule scorecard:
         CONDA_ENV
     params:
         claims=lambda wc, input: " ".join(input.claims),
+        rejects=lambda wc, input: " ".join(input.rejects),
     shell:
         f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} scorecard --paper-claims {{input.paper}} "
         f"--panels {{input.panels}} --claims {{params.claims}} --figures-root {RESULTS}/figures "
-        f"--dataset {DATASET} --csv {{output.csv}} --html {{output.html}} --coverage {{output.coverage}}"
+        f"--dataset {DATASET} --csv {{output.csv}} --html {{output.html}} --coverage {{output.coverage}} "
+        f"--rejects {{params.rejects}}"
 
 
 rule report:
@@ -50,4 +55,4 @@ rule report:
     shell:
         f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} report --config {{params.cfg}} "
         f"--target {RESULTS}/claims.csv --coverage {RESULTS}/coverage.csv --out {{output.html}} "
-        f"--intro {{output.intro}} --inner-log {RESULTS}/logs/report_inner.log"
+        f"--intro {{output.intro}} --inner-log {RESULTS}/logs/report_inner.log --rejects {' '.join(REJECT_LISTS)}"

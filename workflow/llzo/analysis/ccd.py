@@ -1,14 +1,20 @@
-"""Galvanostatic segments, short-circuit detection and critical current density (Fig. 5f, 5g).
+"""Short-circuit detection and critical current density (Fig. 5f; the short criterion also Fig. 5g).
 
-A log of a Li|LLZO|Li cell is split into galvanostatic segments (runs of constant current).
-A short circuit is the abrupt collapse of abs(Ewe) below ``short_voltage_fraction`` of the
-segment's overpotential that lasts ``short_min_points`` samples (docs/claims.md). The segment's
-overpotential reference is the running maximum of abs(Ewe) since the segment started, or, for the
-first samples of a segment, the previous segment's median abs(Ewe) scaled by the current ratio
+A log is split into steps from the instrument's own columns (:mod:`llzo.analysis.echem_structure`):
+rests and open-circuit periods carry no current and are never tested for a short; potentiostatic
+steps are not current steps. The voltage is the cell voltage ``Ecell_V`` (``Ewe`` in a
+two-electrode cell; ``Ewe - Ece`` with a reference electrode, because a short collapses the
+voltage between the two electrodes; :func:`llzo.io.eclab.columns.cell_voltage`).
+
+A short circuit is the abrupt collapse of abs(Ecell) below ``short_voltage_fraction`` of the
+step's overpotential that lasts ``short_min_points`` samples. The step's overpotential
+reference is the running maximum of abs(Ecell) since the step started, or, for the first samples
+of a step, the previous galvanostatic step's median abs(Ecell) scaled by the current ratio
 (ohmic), so a cell that collapses right after a current step is still caught.
 
-CCD (docs/claims.md, ``ccd_*_mA_cm2``): the current density of the last step completed in both
-directions (plating and stripping) before the step in which the cell shorts.
+CCD (claims ``ccd_none_mA_cm2``, ``ccd_au_mA_cm2``, ``ccd_hl_mA_cm2``): the current density
+(I / ``area_cm2``) of the last step completed in both directions (plating and stripping)
+before the step in which the cell shorts; per interlayer the median over cells.
 """
 
 from __future__ import annotations
@@ -18,45 +24,60 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from llzo.analysis.echem_structure import steps
+from llzo.claims import Claim
 
-def segments(time_s: np.ndarray, I_mA: np.ndarray, rel_tol: float = 0.01) -> pd.DataFrame:
-    """Galvanostatic segments of a log.
 
-    Returns
-    -------
-    DataFrame
-        ``segment, start, stop`` (row slice), ``I_mA`` (median), ``t_start_s``, ``t_stop_s``;
-        rest segments (I = 0) are included with ``I_mA`` 0.
+@dataclass(frozen=True)
+class CCDParams:
+    """Parameters of the short criterion and of the CCD step grouping (config ``analysis.echem``).
+
+    Attributes
+    ----------
+    short_voltage_fraction
+        A short is abs(Ecell) below this fraction of the step's overpotential.
+    short_min_points
+        ... for at least this many samples.
+    step_rel_tol
+        Galvanostatic steps whose current densities differ by less than this (relative) are one
+        current-density step (plating and stripping of one step of the ramp).
     """
-    I_mA = np.asarray(I_mA, float)
-    scale = max(float(np.nanmax(np.abs(I_mA))), 1e-12)
-    sign = np.sign(np.where(np.abs(I_mA) < 1e-6 * scale, 0.0, I_mA))
-    mag = np.abs(I_mA)
-    brk = np.r_[True, (sign[1:] != sign[:-1]) | (np.abs(mag[1:] - mag[:-1]) > rel_tol * np.maximum(mag[1:], mag[:-1]))]
-    starts = np.nonzero(brk)[0]
-    stops = np.r_[starts[1:], I_mA.size]
-    rows = [{"segment": k, "start": int(a), "stop": int(b), "I_mA": float(np.median(I_mA[a:b])),
-             "t_start_s": float(time_s[a]), "t_stop_s": float(time_s[b - 1])}
-            for k, (a, b) in enumerate(zip(starts, stops, strict=True))]
-    return pd.DataFrame(rows)
+
+    short_voltage_fraction: float
+    short_min_points: int
+    step_rel_tol: float = 0.02
+
+    @classmethod
+    def from_config(cls, block: dict) -> CCDParams:
+        """From the ``analysis.echem`` config block (``ccd_step_rel_tol`` optional, default 0.02)."""
+        return cls(float(block["short_voltage_fraction"]), int(block["short_min_points"]),
+                   float(block.get("ccd_step_rel_tol", 0.02)))
 
 
 @dataclass(frozen=True)
 class Short:
-    """Where a cell shorted: row index, time (s) and segment; ``None`` fields when it did not."""
+    """Where a cell shorted: row index, time (s) and step; ``None`` fields when it did not."""
 
     row: int | None
     time_s: float | None
     segment: int | None
 
 
-def find_short(time_s: np.ndarray, Ewe_V: np.ndarray, I_mA: np.ndarray, segs: pd.DataFrame, *,
-               short_voltage_fraction: float, short_min_points: int) -> Short:
-    """First abrupt, sustained collapse of abs(Ewe) during current flow (see module doc)."""
-    v = np.abs(np.asarray(Ewe_V, float))
+def find_short(time_s: np.ndarray, V: np.ndarray, st: pd.DataFrame, *, short_voltage_fraction: float,
+               short_min_points: int) -> Short:
+    """First abrupt, sustained collapse of abs(V) during a galvanostatic step (see module doc).
+
+    Parameters
+    ----------
+    time_s, V
+        Time (s) and cell voltage (V) of the log.
+    st
+        Its steps (:func:`llzo.analysis.echem_structure.steps`).
+    """
+    v = np.abs(np.asarray(V, float))
     prev_eta, prev_I = None, None
-    for s in segs.itertuples(index=False):
-        if s.I_mA == 0:
+    for s in st.itertuples(index=False):
+        if s.kind != "galvanostatic" or s.I_mA == 0:
             continue
         seg_v = v[s.start: s.stop]
         ref = np.maximum.accumulate(seg_v)
@@ -64,7 +85,7 @@ def find_short(time_s: np.ndarray, Ewe_V: np.ndarray, I_mA: np.ndarray, segs: pd
             ref = np.maximum(ref, prev_eta * abs(s.I_mA) / abs(prev_I))
         low = seg_v < short_voltage_fraction * ref
         if low.any():
-            # first run of >= short_min_points consecutive low samples (or until the segment ends)
+            # first run of >= short_min_points consecutive low samples (or until the step ends)
             run = np.convolve(low.astype(int), np.ones(short_min_points, int), mode="full")[: low.size]
             n_left = low.size - np.arange(low.size)
             ok = (run >= short_min_points) | ((n_left < short_min_points) & low[::-1].cumsum()[::-1].astype(bool)
@@ -75,7 +96,7 @@ def find_short(time_s: np.ndarray, Ewe_V: np.ndarray, I_mA: np.ndarray, segs: pd
                 while i0 > 0 and low[i0 - 1]:
                     i0 -= 1
                 row = s.start + i0
-                return Short(row, float(time_s[row]), int(s.segment))
+                return Short(row, float(time_s[row]), int(s.step))
         prev_eta, prev_I = float(np.median(seg_v)), s.I_mA
     return Short(None, None, None)
 
@@ -96,8 +117,8 @@ class CCDResult:
     short_time_h
         Time of the short from the start of the log, h.
     steps
-        Per step: ``j_mA_cm2``, ``eta_plating_V``, ``eta_stripping_V`` (median abs(Ewe)),
-        ``completed`` (both directions without short).
+        Per current-density step: ``j_mA_cm2``, ``eta_plating_V``, ``eta_stripping_V`` (median
+        abs(Ecell)), ``completed`` (both directions without short), ``shorted``.
     """
 
     ccd_mA_cm2: float
@@ -107,49 +128,116 @@ class CCDResult:
     steps: pd.DataFrame
 
 
-def critical_current_density(time_s: np.ndarray, Ewe_V: np.ndarray, I_mA: np.ndarray, area_cm2: float, *,
-                             short_voltage_fraction: float, short_min_points: int,
-                             step_rel_tol: float = 0.02) -> CCDResult:
+def critical_current_density(d: pd.DataFrame, area_cm2: float, params: CCDParams) -> CCDResult:
     """CCD of a step-ramp log (plating and stripping at each current density).
 
     Parameters
     ----------
-    time_s, Ewe_V, I_mA
-        The log (s, V, mA).
+    d
+        Tidy cycling frame (:func:`llzo.io.eclab.columns.cycling_table`).
     area_cm2
         Electrode area (> 0), cm2.
-    short_voltage_fraction, short_min_points
-        Short criterion (config ``analysis.echem``).
+    params
+        :class:`CCDParams`.
+
+    Raises
+    ------
+    ValueError
+        Non-positive area, or no galvanostatic step in the log.
     """
     if not area_cm2 > 0:
         raise ValueError(f"area_cm2 must be > 0, got {area_cm2}")
-    time_s = np.asarray(time_s, float)
-    segs = segments(time_s, I_mA)
-    short = find_short(time_s, Ewe_V, I_mA, segs, short_voltage_fraction=short_voltage_fraction,
-                       short_min_points=short_min_points)
-    v = np.abs(np.asarray(Ewe_V, float))
-    flow = segs[segs["I_mA"] != 0].copy()
+    time_s = d["time_s"].to_numpy(np.float64)
+    V = d["Ecell_V"].to_numpy(np.float64)
+    st = steps(d)
+    short = find_short(time_s, V, st, short_voltage_fraction=params.short_voltage_fraction,
+                       short_min_points=params.short_min_points)
+    v = np.abs(V)
+    flow = st[(st["kind"] == "galvanostatic") & (st["I_mA"] != 0)].copy()
+    if flow.empty:
+        raise ValueError("no galvanostatic current step in this log")
     flow["j_mA_cm2"] = np.abs(flow["I_mA"]) / area_cm2
-    # group segments into steps of equal |j|
-    step_id = np.r_[0, np.cumsum(np.abs(np.diff(flow["j_mA_cm2"].to_numpy()))
-                                  > step_rel_tol * flow["j_mA_cm2"].to_numpy()[1:])]
-    flow["step"] = step_id
+    j = flow["j_mA_cm2"].to_numpy()
+    flow["group"] = np.r_[0, np.cumsum(np.abs(np.diff(j)) > params.step_rel_tol * j[1:])]
     rows = []
-    for k, g in flow.groupby("step", sort=True):
+    for k, g in flow.groupby("group", sort=True):
         eta = {np.sign(r.I_mA): float(np.median(v[r.start: r.stop])) for r in g.itertuples()}
         rows.append({"step": int(k), "j_mA_cm2": float(g["j_mA_cm2"].median()),
                      "eta_plating_V": eta.get(-1.0, np.nan), "eta_stripping_V": eta.get(1.0, np.nan),
-                     "completed": bool(len(eta) == 2 and
-                                       (short.segment is None or g["segment"].max() < short.segment)),
-                     "shorted": bool(short.segment is not None and short.segment in set(g["segment"]))})
-    steps = pd.DataFrame(rows)
+                     "completed": bool(len(eta) == 2 and (short.segment is None or g["step"].max() < short.segment)),
+                     "shorted": bool(short.segment is not None and short.segment in set(g["step"]))})
+    table = pd.DataFrame(rows)
     if short.segment is None:
-        done = steps[steps["completed"]]
+        done = table[table["completed"]]
         ccd = float(done["j_mA_cm2"].max()) if len(done) else 0.0
-        return CCDResult(ccd, "gt", np.nan, np.nan, steps)
-    k_short = int(steps.loc[steps["shorted"], "step"].iloc[0])
-    before = steps[(steps["step"] < k_short) & steps["completed"]]
-    j_short = float(steps.loc[steps["step"] == k_short, "j_mA_cm2"].iloc[0])
+        return CCDResult(ccd, "gt", np.nan, np.nan, table)
+    k_short = int(table.loc[table["shorted"], "step"].iloc[0])
+    before = table[(table["step"] < k_short) & table["completed"]]
+    j_short = float(table.loc[table["step"] == k_short, "j_mA_cm2"].iloc[0])
     if before.empty:
-        return CCDResult(j_short, "lt", j_short, short.time_s / 3600, steps)
-    return CCDResult(float(before["j_mA_cm2"].iloc[-1]), None, j_short, short.time_s / 3600, steps)
+        return CCDResult(j_short, "lt", j_short, short.time_s / 3600, table)
+    return CCDResult(float(before["j_mA_cm2"].iloc[-1]), None, j_short, short.time_s / 3600, table)
+
+
+CCD_CLAIMS = (("none", "ccd_none_mA_cm2"), ("Au", "ccd_au_mA_cm2"), ("HL", "ccd_hl_mA_cm2"))
+
+
+def ccd_claims(results: pd.DataFrame) -> list[Claim]:
+    """Return the CCD claims per interlayer from per-cell results.
+
+    Parameters
+    ----------
+    results
+        One row per CCD run: ``interlayer``, ``cell``, ``ccd_mA_cm2``, ``bound`` (None/"gt"/"lt"),
+        ``error`` (why the run gave no CCD; empty when it did).
+
+    Returns
+    -------
+    list of Claim
+        Per interlayer with runs: the median over its cells (spread min..max, ``n`` cells,
+        ``bound`` when all cells share it); a claim whose runs all failed has no value and says why.
+    """
+    claims = []
+    for il, cid in CCD_CLAIMS:
+        sel = results[results["interlayer"] == il]
+        if sel.empty:
+            continue
+        ok = sel[sel["error"] == ""]
+        if ok.empty:
+            claims.append(Claim(cid, float("nan"), n=0, note="no usable run: " + "; ".join(
+                f"{c}: {e}" for c, e in zip(sel["cell"], sel["error"], strict=True))))
+            continue
+        vals = ok["ccd_mA_cm2"].to_numpy(np.float64)
+        bounds = set(ok["bound"])
+        bound = bounds.pop() if len(bounds) == 1 else None
+        claims.append(Claim(cid, float(np.median(vals)), ci_low=float(vals.min()), ci_high=float(vals.max()),
+                            n=len(ok), bound=bound,
+                            note="last step held in both directions" + (f" (bound {bound})" if bound else "")))
+    return claims
+
+
+def analyse_ccd_runs(meta: pd.DataFrame, cycling: pd.DataFrame, params: CCDParams
+                     ) -> tuple[pd.DataFrame, dict[str, CCDResult]]:
+    """CCD of every CCD run of ``echem_meta`` (a run that cannot be analysed gets its ``error``).
+
+    Returns
+    -------
+    results, per_run
+        ``results``: ``run_id, cell, interlayer, ccd_mA_cm2, bound, short_time_h, error``;
+        ``per_run``: the :class:`CCDResult` of each analysed run.
+    """
+    rows, per_run = [], {}
+    for r in meta[meta["technique"] == "CCD"].itertuples(index=False):
+        d = cycling[cycling["run_id"] == r.run_id].reset_index(drop=True)
+        rec = {"run_id": r.run_id, "cell": r.cell, "interlayer": r.interlayer, "ccd_mA_cm2": np.nan, "bound": None,
+               "short_time_h": np.nan, "error": ""}
+        try:
+            res = critical_current_density(d, float(r.area_cm2), params)
+        except ValueError as exc:
+            rec["error"] = str(exc)
+        else:
+            per_run[r.run_id] = res
+            rec.update(ccd_mA_cm2=res.ccd_mA_cm2, bound=res.bound, short_time_h=res.short_time_h)
+        rows.append(rec)
+    return pd.DataFrame(rows, columns=["run_id", "cell", "interlayer", "ccd_mA_cm2", "bound", "short_time_h",
+                                       "error"]), per_run

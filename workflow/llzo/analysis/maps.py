@@ -667,6 +667,7 @@ def bump_analysis(current_maps: list[xr.Dataset], params: BumpParams) -> BumpAna
         b = detect_bumps(m.height_m, m.current_A, m.dx_m, m.dy_m, params.bump_min_height_nm, params.bump_min_area_nm2)
         bumps.append(b.assign(map_id=m.map_id, stage=m.stage, bias_V=m.bias_V))
         maps.append(m)
-    table = pd.concat(bumps, ignore_index=True) if bumps else pd.DataFrame(columns=BUMP_COLUMNS)
+    found = [b for b in bumps if len(b)]  # a map without bumps adds no rows (and no dtypes: pandas < 3 warns)
+    table = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=BUMP_COLUMNS)
     maps.sort(key=lambda m: (m.stage != "pristine", m.map_id))
     return BumpAnalysis(maps, table)

@@ -80,7 +80,8 @@ def cmd_scorecard(a: argparse.Namespace) -> None:
     """Write the scorecard."""
     from llzo.pipeline.scorecard import write_scorecard
 
-    card = write_scorecard(a.paper_claims, a.panels, a.claims, a.figures_root, a.dataset, a.csv, a.html, a.coverage)
+    card = write_scorecard(a.paper_claims, a.panels, a.claims, a.figures_root, a.dataset, a.csv, a.html, a.coverage,
+                           rejects=a.rejects)
     counts = card["status"].value_counts().to_dict()
     log.info("scorecard: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     for _, r in card[card["status"] == "fail"].iterrows():
@@ -100,7 +101,23 @@ def cmd_report(a: argparse.Namespace) -> None:
     """Write report.html."""
     from llzo.pipeline.report import make_report
 
-    make_report(_json_arg(a.config), a.target, a.out, a.inner_log, a.intro, a.coverage)
+    make_report(_json_arg(a.config), a.target, a.out, a.inner_log, a.intro, a.coverage, rejects=a.rejects)
+
+
+def cmd_inspect(a: argparse.Namespace) -> int:
+    """Describe instrument files and which analyses they can feed (llzo.pipeline.inspect)."""
+    from llzo.pipeline.inspect import inspect_files
+
+    text, bad = inspect_files(a.files)
+    print(text)
+    return 2 if bad else 0
+
+
+def add_inspect(sub) -> None:
+    """Add the self-contained ``inspect`` sub-command."""
+    s = sub.add_parser("inspect", help="what instrument files hold and which analyses they can feed")
+    s.add_argument("files", nargs="+", help="EC-Lab .mpr/.mpt, Gamry .DTA, Autolab .txt")
+    s.set_defaults(func=cmd_inspect)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--csv", required=True, help="output claims.csv")
     s.add_argument("--html", required=True, help="output scorecard.html")
     s.add_argument("--coverage", required=True, help="output coverage.csv")
+    s.add_argument("--rejects", nargs="*", default=[], metavar="TSV",
+                   help="reject lists of the ingests (rejected_<sheet>.tsv)")
     s.set_defaults(func=cmd_scorecard)
 
     s = sub.add_parser("fe-solve", help="solve one Voronoi seed of the FE Li+ flux model (bare and HL)")
@@ -158,7 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--inner-log", help="log of the inner snakemake --report run")
     s.add_argument("--intro", help="write the scorecard summary (reST) here first")
     s.add_argument("--coverage", help="coverage.csv (for the summary)")
+    s.add_argument("--rejects", nargs="*", default=[], help="reject lists of the ingests (named in the summary)")
     s.set_defaults(func=cmd_report)
+
+    add_inspect(sub)
     return p
 
 
@@ -167,14 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_logging(args.log)
     try:
-        args.func(args)
+        status = args.func(args)
     except RawDataError as exc:
         log.error("bad raw data: %s", exc)
         return 2
     except RuntimeError as exc:
         log.error("%s", exc)
         return 1
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def counts_text(card: pd.DataFrame) -> str:
     return text
 
 
-def intro_rst(claims_csv: str | Path, coverage_csv: str | Path, dataset: str) -> str:
+def intro_rst(claims_csv: str | Path, coverage_csv: str | Path, dataset: str, rejects=()) -> str:
     """Landing text of the report: summary and the scorecard table (reStructuredText).
 
     Parameters
@@ -68,6 +68,8 @@ def intro_rst(claims_csv: str | Path, coverage_csv: str | Path, dataset: str) ->
         Outputs of the scorecard rule.
     dataset
         Dataset name.
+    rejects
+        Reject lists of the ingests: every rejected file is named with its reason.
     """
     card = pd.read_csv(claims_csv, dtype=str, keep_default_na=False, na_values=[""])
     cov = pd.read_csv(coverage_csv, dtype=str)
@@ -117,6 +119,16 @@ def intro_rst(claims_csv: str | Path, coverage_csv: str | Path, dataset: str) ->
             f"        - {_cell(r['n'])}",
             f"        - {status_label(r['status'])}",
         ]
+    from llzo.pipeline.rejects import read_rejects
+
+    rej = read_rejects(list(rejects))
+    if not rej.empty:
+        lines += ["", f"**Files rejected at ingest ({len(rej)})**: their figures and claims were made without them.",
+                  ""]
+        for _, r in rej.iterrows():
+            where = ", ".join([f"``{r['file']}``"] + ([f"line {r['line']}"] if r.get("line") else [])
+                              + ([f"column ``{r['column']}``"] if r.get("column") else []))
+            lines.append(f"- {where}: {r['reason']}")
     lines += ["", "Every figure in the report carries its caption; its PNG/PDF metadata hold the notebook, git commit,",
               "parameters and the SHA-256 of the raw files it came from.", ""]
     return "\n".join(lines)
@@ -137,7 +149,7 @@ def metadata_yaml(claims_csv: str | Path, coverage_csv: str | Path) -> str:
 
 
 def make_report(config: dict, target: str, out: str | Path, log: str | Path | None = None,
-                intro: str | Path | None = None, coverage: str | Path | None = None) -> None:
+                intro: str | Path | None = None, coverage: str | Path | None = None, rejects=()) -> None:
     """Run ``snakemake --report`` for ``target`` with the same config as the running workflow.
 
     The outer workflow holds the lock, so the inner call uses ``--nolock``; the config is passed
@@ -148,7 +160,7 @@ def make_report(config: dict, target: str, out: str | Path, log: str | Path | No
     out = Path(out)
     extra = []
     if intro is not None:
-        write_text(intro_rst(target, coverage, config["dataset"]), intro)
+        write_text(intro_rst(target, coverage, config["dataset"], rejects), intro)
     with tempfile.TemporaryDirectory(prefix="llzo-report-") as tmpdir:
         cfg = Path(tmpdir, "config.yaml")
         cfg.write_text(yaml.safe_dump(config), encoding="utf-8")

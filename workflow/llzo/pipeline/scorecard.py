@@ -11,6 +11,7 @@ import yaml
 
 from llzo.atomic import write_text
 from llzo.claims import evaluate
+from llzo.pipeline.rejects import explain_missing, read_rejects
 
 COLUMNS = [
     "claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
@@ -112,7 +113,7 @@ def _status(s: str) -> str:
     return f'<span class="status" style="background:{colour}">{html.escape(s.upper())}</span>'
 
 
-def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str) -> str:
+def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str, rejects: pd.DataFrame | None = None) -> str:
     """Render a self-contained HTML page: scorecard table and panel coverage, full width.
 
     Statuses are words (PASS, FAIL, MISSING, CONTEXT, REPRODUCED) on a coloured label, readable
@@ -138,6 +139,10 @@ def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str) -> str:
     cols = ["claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
             "reproduced", "bound", "ci_low", "ci_high", "n", "status", "note"]
     title = f"llzo-repro scorecard: {html.escape(dataset)}"
+    rejected = ""
+    if rejects is not None and not rejects.empty:
+        cols_r = [c for c in ("sheet", "file", "run_id", "line", "column", "reason") if c in rejects.columns]
+        rejected = f"<h2>Files rejected at ingest ({len(rejects)})</h2>{table(rejects.fillna(''), cols_r, 'rejected')}\n"
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <style>{_CSS}</style></head><body>
@@ -145,19 +150,25 @@ def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str) -> str:
 <p class="summary">{summary}</p>
 <p>CONTEXT rows have no paper value (the paper does not state one): shown, never counted as pass or fail.</p>
 {table(card, cols, "scorecard")}
-<h2>Panel coverage</h2>{table(cov, ["panel", "class", "what", "status", "notebook"], "coverage")}
+{rejected}<h2>Panel coverage</h2>{table(cov, ["panel", "class", "what", "status", "notebook"], "coverage")}
 </body></html>
 """
 
 
-def write_scorecard(paper_claims, panels_yaml, claims_files, figures_root, dataset, csv_out, html_out, coverage_out):
-    """Build and write ``claims.csv``, ``scorecard.html`` and ``coverage.csv``."""
-    card = build_scorecard(paper_claims, claims_files)
+def write_scorecard(paper_claims, panels_yaml, claims_files, figures_root, dataset, csv_out, html_out, coverage_out,
+                    rejects=()):
+    """Build and write ``claims.csv``, ``scorecard.html`` and ``coverage.csv``.
+
+    ``rejects``: reject lists of the ingests; a ``missing`` claim whose inputs were rejected
+    says so in its note, and the HTML lists every rejected file.
+    """
+    rej = read_rejects(list(rejects))
+    card = explain_missing(build_scorecard(paper_claims, claims_files), rej)
     cov = coverage(panels_yaml, figures_root)
     fmt = card.copy()
     for c in fmt.columns:
         fmt[c] = fmt[c].map(_fmt)
     write_text(fmt.to_csv(index=False, lineterminator="\n"), csv_out)
     write_text(cov.to_csv(index=False, lineterminator="\n"), coverage_out)
-    write_text(to_html(card, cov, dataset), html_out)
+    write_text(to_html(card, cov, dataset, rej), html_out)
     return card
