@@ -1,6 +1,6 @@
 # The scorecard (claims.csv: every claim of the paper vs reproduced) and report.html.
 #: Reject lists of the ingests (files that could not be used; named beside the claims they fed).
-REJECT_LISTS = [f"{INTERIM}/rejected_echem.tsv"] if "echem" in SHEETS else []
+REJECT_LISTS = [f"{INTERIM}/{name}" for sheet, name in interim.REJECTS.items() if sheet in SHEETS]
 
 
 rule scorecard:

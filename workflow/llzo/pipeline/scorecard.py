@@ -142,7 +142,8 @@ def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str, rejects: pd.Dat
     rejected = ""
     if rejects is not None and not rejects.empty:
         cols_r = [c for c in ("sheet", "file", "run_id", "line", "column", "reason") if c in rejects.columns]
-        rejected = f"<h2>Files rejected at ingest ({len(rejects)})</h2>{table(rejects.fillna(''), cols_r, 'rejected')}\n"
+        listed = table(rejects.fillna(""), cols_r, "rejected")
+        rejected = f"<h2>Files rejected at ingest ({len(rejects)})</h2>{listed}\n"
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <style>{_CSS}</style></head><body>
