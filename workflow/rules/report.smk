@@ -1,4 +1,6 @@
 # The scorecard (claims.csv: every claim of the paper vs reproduced) and report.html.
+# With a ground truth, the scorecard's summary counts the claims within their validation tolerance
+# (validation.smk).
 
 
 rule scorecard:
@@ -6,6 +8,7 @@ rule scorecard:
         paper="workflow/config/paper_claims.yaml",
         panels="workflow/config/panels.yaml",
         claims=[f"{RESULTS}/claims/{n}.json" for n in NOTEBOOKS],
+        validation=[VALIDATION] if VALIDATION else [],  # its count goes into the summary
     output:
         csv=report(f"{RESULTS}/claims.csv", caption="../report/scorecard.rst", category="Scorecard"),
         html=report(f"{RESULTS}/scorecard.html", caption="../report/scorecard.rst", category="Scorecard"),
@@ -22,10 +25,12 @@ rule scorecard:
         CONDA_ENV
     params:
         claims=lambda wc, input: " ".join(input.claims),
+        validation=f"--validation {VALIDATION}" if VALIDATION else "",
     shell:
         f"{shlex.quote(PY)} -m llzo.cli --log {{log}} scorecard --paper-claims {{input.paper}} "
         f"--panels {{input.panels}} --claims {{params.claims}} --figures-root {RESULTS}/figures "
-        f"--dataset {DATASET} --csv {{output.csv}} --html {{output.html}} --coverage {{output.coverage}}"
+        f"--dataset {DATASET} --csv {{output.csv}} --html {{output.html}} --coverage {{output.coverage}} "
+        "{params.validation}"
 
 
 rule report:
