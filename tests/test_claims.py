@@ -48,3 +48,18 @@ def test_write_read_roundtrip_and_nan(tmp_path):
     assert doc["claims"][0]["reproduced"] == -0.12
     assert doc["claims"][0]["ci_low"] is None and doc["claims"][0]["n"] == 3
     assert json.loads(p.read_text()) == doc
+
+
+def test_basis_override_is_optional_and_omitted_when_unset(tmp_path):
+    plain, with_basis = tmp_path / "a.json", tmp_path / "b.json"
+    write_claims(plain, [Claim("sym_hl_hours_stable", 1050.0, bound="gt")])
+    text = plain.read_text()
+    assert "basis" not in text
+    # byte-identical to what write_claims wrote before the field existed
+    assert text == json.dumps({"claims": [{"bound": "gt", "ci_high": None, "ci_low": None, "claim_id":
+                                           "sym_hl_hours_stable", "n": None, "note": "", "reproduced": 1050.0}]},
+                              indent=1, sort_keys=True) + "\n"
+    write_claims(with_basis, [Claim("sym_hl_hours_stable", 1050.0, bound="gt", basis="input")])
+    assert read_claims(with_basis)["claims"][0]["basis"] == "input"
+    with pytest.raises(ValueError, match="basis"):
+        Claim("x", 1.0, basis="guessed")

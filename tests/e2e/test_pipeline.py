@@ -1,13 +1,16 @@
 """End to end: the whole DAG on the demo dataset, in temporary copies of the project.
 
 Two cold runs in different folders must give byte-identical interim files, tables, claims,
-executed notebooks and figures; a finished tree has nothing to do; a config value used only by
-Eq. 1 reruns only that notebook (plus scorecard and report); editing library code reruns the jobs
+executed notebooks and figures; every demo claim stays within its golden tolerance
+(tests/golden/demo_claims.yaml) and the validation table lists every measured claim; a finished
+tree has nothing to do; a config value used only by Eq. 1 reruns only that notebook (plus
+validation, scorecard and report); editing library code reruns the jobs
 that run it (a notebook's imports, the FE solver, a reader); bad input stops with a clear message.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -72,11 +75,70 @@ def test_demo_report_and_scorecard(runs):
     row = card.set_index("claim_id").loc["contact_area_nm2"]
     assert row.status == "pass", row
     assert len(row.raw_sha256) == 64
+    for col in ("source", "basis", "basis_note", "robustness"):
+        assert col in card.columns, col
+    context = card[card["status"] == "context"]
+    assert len(context) >= 4 and context["paper_value"].isna().all()
+    assert context["source"].str.startswith("not stated").all()
+    assert set(card["basis"]) <= {"measured", "input", "model"}
+    assert card.set_index("claim_id").loc["sym_hl_hours_stable", "basis"] == "input"  # never shorts: log length
+    page = (tree / "results/demo/scorecard.html").read_text(encoding="utf-8")
+    assert "validation:" in page and "CONTEXT" in page
     html = (tree / "results/demo/report.html").read_text(encoding="utf-8", errors="replace")
     assert "figEq1.png" in html and "claims.csv" in html
     expected = ("data/raw/demo/sweeps.tsv", "data/truth/demo", "data/interim/demo/manifest_sweeps.tsv")
     for p in (tree / e for e in expected):
         assert p.exists(), p
+
+
+def test_every_paper_claim_is_produced_by_the_demo(runs):
+    from llzo.pipeline.golden import read_run_claims
+
+    paper = yaml.safe_load((REPO / "workflow/config/paper_claims.yaml").read_text())
+    produced = read_run_claims(runs[0] / "results/demo")
+    assert set(produced) == set(paper), set(produced) ^ set(paper)
+
+
+def test_demo_claims_match_golden(runs):
+    """Every demo claim within its golden tolerance (tests/golden/README.md); none new, none lost."""
+    from llzo.pipeline.golden import compare_golden
+
+    problems = compare_golden(REPO / "tests/golden/demo_claims.yaml", runs[0] / "results/demo")
+    assert not problems, ("demo claims differ from tests/golden/demo_claims.yaml (if intended, run "
+                          "workflow/scripts/update_golden.py and commit):\n" + "\n".join(problems))
+
+
+def test_demo_validation_table_lists_every_measured_claim(runs):
+    card = pd.read_csv(runs[0] / "results/demo/claims.csv")
+    val = pd.read_csv(runs[0] / "results/demo/validation.csv", keep_default_na=False)
+    measured = set(card.loc[card["basis"] == "measured", "claim_id"])
+    assert measured <= set(val["claim_id"])
+    assert set(val.loc[val["basis"] == "measured", "claim_id"]) == measured
+
+
+def test_validation_of_the_demo_claims_against_a_truth(runs, tmp_path):
+    """The validation step on the demo's real claims with a made-up truth: error = recovered - true."""
+    from llzo.pipeline.golden import read_run_claims
+
+    res = runs[0] / "results/demo"
+    recovered = {cid: v for cid, (v, _) in read_run_claims(res).items()}  # full precision (claims.csv has 6 digits)
+    truth = {cid: {"value": recovered[cid] * f, "bound": None, "how": "made up"}
+             for cid, f in (("modulus_gi_GPa", 1.01), ("r_int_none_ohm_cm2", 0.8))}
+    truth["sym_hl_hours_stable"] = {"value": None, "bound": "gt", "how": "never shorts"}
+    (tmp_path / "claims_truth.json").write_text(json.dumps({"claims": truth}))
+    out = tmp_path / "validation.csv"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
+    subprocess.run([sys.executable, "-m", "llzo.cli", "validation", "--paper-claims",
+                    str(REPO / "workflow/config/paper_claims.yaml"),
+                    "--claims", *map(str, sorted(res.glob("claims/*.json"))),
+                    "--truth", str(tmp_path), "--tolerances", str(REPO / "workflow/config/validation.yaml"),
+                    "--out", str(out)], check=True, env=env, capture_output=True)
+    val = pd.read_csv(out, keep_default_na=False).set_index("claim_id")
+    gi = val.loc["modulus_gi_GPa"]
+    rec = recovered["modulus_gi_GPa"]
+    assert float(gi.error) == pytest.approx(rec - 1.01 * rec, rel=1e-5) and gi.within == "True"  # 1.45 < 3 GPa
+    assert val.loc["r_int_none_ohm_cm2", "within"] == "False"  # 25 % off
+    assert val.loc["sym_hl_hours_stable", "within"] == "True"
 
 
 def test_nothing_to_do_after_a_run(runs):
@@ -146,7 +208,8 @@ def test_eq1_parameter_reruns_only_eq1(runs):
         res = smk(tree, "-n")
     finally:
         cfg.write_text(text)
-    assert planned_jobs(res) == {"notebook_eq1_contact_area", "scorecard", "report", "all"}, res.stdout[-3000:]
+    assert planned_jobs(res) == {"notebook_eq1_contact_area", "validation", "scorecard", "report", "all"}, \
+        res.stdout[-3000:]
     assert "Params have changed" in res.stdout + res.stderr
 
 
@@ -172,7 +235,7 @@ def test_editing_an_imported_module_reruns_its_notebook(runs):
 def test_editing_the_solver_reruns_the_fe_jobs_only(runs):
     planned = planned_after_editing(runs[1], "workflow/llzo/fe/assembly.py")
     assert planned == {"fe_member", "fe_design", "fe_interface", "fe_sensitivity", "fe_index", "notebook_fig4_fe",
-                       "scorecard", "report", "all"}, planned
+                       "validation", "scorecard", "report", "all"}, planned
 
 
 def test_editing_a_reader_reruns_its_ingest(runs):

@@ -12,6 +12,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 RELATIONS = ("approx", "lt", "gt")
+#: What a reproduced number rests on (the scorecard's ``basis`` column): ``measured`` (computed from
+#: raw data), ``input`` (it restates a sample-sheet or config value, e.g. the number of cycles a test
+#: was programmed for, or a log's length as a lower bound), ``model`` (a simulation from config).
+BASES = ("measured", "input", "model")
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,12 @@ class Claim:
         half of the sweeps never triggered inside the window; a cell that never shorted).
     note
         Short free text shown in the scorecard.
+    basis
+        Optional override of the claim's default basis in ``paper_claims.yaml`` (one of
+        :data:`BASES`), for a claim whose basis depends on the result: e.g. a time to short is
+        ``measured`` when the cell shorted, but ``input`` when it never did and the value is the
+        length of the log (``bound="gt"``). ``None`` (the default) keeps the yaml's basis and is
+        not written to the claims JSON, so files of claims without it are unchanged.
     """
 
     claim_id: str
@@ -42,10 +52,13 @@ class Claim:
     n: int | None = None
     bound: str | None = None
     note: str = ""
+    basis: str | None = None
 
     def __post_init__(self) -> None:
         if self.bound not in (None, "lt", "gt"):
             raise ValueError(f"bound must be None, 'lt' or 'gt', not {self.bound!r}")
+        if self.basis not in (None, *BASES):
+            raise ValueError(f"basis must be None or one of {BASES}, not {self.basis!r}")
 
 
 def _clean(v):
@@ -57,10 +70,14 @@ def _clean(v):
 
 
 def write_claims(path: str | Path, claims: list[Claim]) -> None:
-    """Write a notebook's claims JSON (sorted keys, stable float formatting)."""
+    """Write a notebook's claims JSON (sorted keys, stable float formatting).
+
+    ``basis`` is written only when set (see :class:`Claim`).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = {"claims": [{k: _clean(v) for k, v in asdict(c).items()} for c in claims]}
+    body = {"claims": [{k: _clean(v) for k, v in asdict(c).items() if not (k == "basis" and v is None)}
+                       for c in claims]}
     path.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 

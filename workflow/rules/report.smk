@@ -1,6 +1,8 @@
 # The scorecard (claims.csv: every claim of the paper vs reproduced) and report.html.
 #: Reject lists of the ingests (files that could not be used; named beside the claims they fed).
 REJECT_LISTS = [f"{INTERIM}/{name}" for sheet, name in interim.REJECTS.items() if sheet in SHEETS]
+# With a ground truth, the scorecard's summary counts the claims within their validation tolerance
+# (validation.smk).
 
 
 rule scorecard:
@@ -9,6 +11,7 @@ rule scorecard:
         panels="workflow/config/panels.yaml",
         claims=[f"{RESULTS}/claims/{n}.json" for n in NOTEBOOKS],
         rejects=REJECT_LISTS,
+        validation=[VALIDATION] if VALIDATION else [],  # its count goes into the summary
     output:
         csv=report(f"{RESULTS}/claims.csv", caption="../report/scorecard.rst", category="Scorecard"),
         html=report(f"{RESULTS}/scorecard.html", caption="../report/scorecard.rst", category="Scorecard"),
@@ -26,11 +29,13 @@ rule scorecard:
     params:
         claims=lambda wc, input: " ".join(input.claims),
         rejects=lambda wc, input: " ".join(input.rejects),
+        validation=f"--validation {VALIDATION}" if VALIDATION else "",
     shell:
         f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} scorecard --paper-claims {{input.paper}} "
         f"--panels {{input.panels}} --claims {{params.claims}} --figures-root {RESULTS}/figures "
         f"--dataset {DATASET} --csv {{output.csv}} --html {{output.html}} --coverage {{output.coverage}} "
-        f"--rejects {{params.rejects}}"
+        f"--rejects {{params.rejects}} "
+        "{params.validation}"
 
 
 rule report:

@@ -81,11 +81,18 @@ def cmd_scorecard(a: argparse.Namespace) -> None:
     from llzo.pipeline.scorecard import write_scorecard
 
     card = write_scorecard(a.paper_claims, a.panels, a.claims, a.figures_root, a.dataset, a.csv, a.html, a.coverage,
-                           rejects=a.rejects)
-    counts = card["status"].value_counts().to_dict()
-    log.info("scorecard: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+                           rejects=a.rejects, validation_csv=a.validation)
+    log.info("scorecard: %s", card.attrs["summary"])
     for _, r in card[card["status"] == "fail"].iterrows():
         log.warning("FAIL %s: reproduced %s vs paper %s %s", r.claim_id, r.reproduced, r.relation, r.paper_value)
+
+
+def cmd_validation(a: argparse.Namespace) -> None:
+    """Write the validation table (recovered claims vs the dataset's ground truth)."""
+    from llzo.pipeline.validation import validation_summary, write_validation
+
+    table = write_validation(a.paper_claims, a.claims, a.truth, a.tolerances, a.out)
+    log.info("validation: %s", validation_summary(table))
 
 
 def cmd_fe_solve(a: argparse.Namespace) -> None:
@@ -158,7 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--coverage", required=True, help="output coverage.csv")
     s.add_argument("--rejects", nargs="*", default=[], metavar="TSV",
                    help="reject lists of the ingests (rejected_<sheet>.tsv)")
+    s.add_argument("--validation", metavar="CSV", help="validation.csv of the dataset, when it has a ground truth")
     s.set_defaults(func=cmd_scorecard)
+
+    s = sub.add_parser("validation", help="write validation.csv: recovered claims vs the dataset's ground truth")
+    s.add_argument("--paper-claims", required=True)
+    s.add_argument("--claims", nargs="*", default=[])
+    s.add_argument("--truth", required=True, help="truth folder data/truth/<dataset> (reads claims_truth.json)")
+    s.add_argument("--tolerances", required=True, help="validation tolerances (workflow/config/validation.yaml)")
+    s.add_argument("--out", required=True)
+    s.set_defaults(func=cmd_validation)
 
     s = sub.add_parser("fe-solve", help="solve one Voronoi seed of the FE Li+ flux model (bare and HL)")
     s.add_argument("--seed", type=int, required=True, help="Voronoi seed of this ensemble member")

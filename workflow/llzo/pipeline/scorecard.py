@@ -1,22 +1,40 @@
-"""The scorecard: every claim of the paper vs what this run reproduced, and panel coverage."""
+"""The scorecard: every claim of the paper vs what this run reproduced, and panel coverage.
+
+Columns of ``claims.csv`` (:data:`COLUMNS`; ``docs/claims.md``, "The scorecard"):
+
+- ``source``: where the paper value comes from (``text: "<quote>"``, ``figure: Fig. <panel>, read
+  to +-<u> <unit>``, or ``not stated``), from ``paper_claims.yaml``
+  (:mod:`llzo.pipeline.paper_claims`);
+- ``basis`` (``measured`` / ``input`` / ``model``) and ``basis_note`` (which input it restates);
+- ``robustness``: ``"<min>..<max> (<verdict>)"``, filled by :func:`fill_robustness` from a table of
+  the claim re-computed with its analysis parameters varied; empty until such a table exists;
+- ``status``: ``pass`` / ``fail`` / ``missing``, or ``context`` for a claim whose paper value is
+  ``not stated`` (shown, never counted as pass or fail; its ``paper_value`` is empty).
+"""
 
 from __future__ import annotations
 
 import html
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from llzo.atomic import write_text
-from llzo.claims import evaluate
+from llzo.pipeline.paper_claims import CONTEXT_RELATION, PaperClaim, load_paper_claims
 from llzo.pipeline.rejects import explain_missing, read_rejects
 
 COLUMNS = [
-    "claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
-    "reproduced", "bound", "ci_low", "ci_high", "n", "status", "notebook", "raw_sha256", "note",
+    "claim_id", "figure", "quantity", "unit", "source", "paper_value", "relation", "tolerance",
+    "reproduced", "bound", "ci_low", "ci_high", "n", "basis", "basis_note", "robustness", "status",
+    "notebook", "raw_sha256", "note",
 ]
+#: Statuses of a claim row; ``context`` rows are counted apart from the other three.
+STATUSES = ("pass", "fail", "missing", "context")
+#: Columns of the robustness table :func:`fill_robustness` reads (``bound`` optional).
+ROBUSTNESS_COLUMNS = ("claim_id", "parameter", "value", "reproduced")
 
 
 def _fmt(v) -> str:
@@ -27,22 +45,18 @@ def _fmt(v) -> str:
     return str(v)
 
 
-NOT_STATED = "not stated"
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def status_of(p: dict, reproduced, bound) -> str:
-    """``context`` for a produced claim whose paper value is ``not stated`` (never pass/fail), else :func:`evaluate`."""
-    if str(p.get("source", "")).strip().lower() == NOT_STATED:
-        return "missing" if reproduced is None or pd.isna(reproduced) else "context"
-    return evaluate(float(p["paper_value"]), p["relation"], float(p["tolerance"]), reproduced, bound)
+def collect_claims(claims_files: list[str | Path]) -> dict[str, dict]:
+    """Every claim of the notebooks' claims JSONs, by id, with ``notebook`` and ``raw_sha256`` added.
 
-
-def build_scorecard(paper_claims: str | Path, claims_files: list[str | Path]) -> pd.DataFrame:
-    """One row per claim id of ``paper_claims.yaml``; claims no notebook produced are ``missing``.
-
-    Claims whose ``source`` is ``not stated`` get the status ``context`` and no paper value.
+    Raises
+    ------
+    ValueError
+        When two files produce the same claim id.
     """
-    paper = yaml.safe_load(Path(paper_claims).read_text(encoding="utf-8"))
     produced: dict[str, dict] = {}
     for f in sorted(map(str, claims_files)):
         doc = json.loads(Path(f).read_text(encoding="utf-8"))
@@ -52,22 +66,140 @@ def build_scorecard(paper_claims: str | Path, claims_files: list[str | Path]) ->
                 raise ValueError(f"claim {c['claim_id']} produced twice ({f} and {first})")
             produced[c["claim_id"]] = {**c, "notebook": doc.get("notebook", Path(f).stem),
                                        "raw_sha256": doc.get("raw_sha256", "")}
+    return produced
+
+
+def scorecard_row(p: PaperClaim, c: dict) -> dict:
+    """One row of the scorecard from a paper claim and the produced claim (``{}`` when not produced)."""
+    rep, bound = c.get("reproduced"), c.get("bound")
+    basis, basis_note = p.basis_for(bound, c.get("basis"))
+    return {
+        "claim_id": p.claim_id, "figure": p.figure, "quantity": p.quantity, "unit": p.unit,
+        "source": p.source_text(),
+        "paper_value": p.paper_value if p.stated else None,
+        "relation": p.relation if p.stated else CONTEXT_RELATION,
+        "tolerance": p.tolerance if p.stated else None,
+        "reproduced": rep, "bound": bound, "ci_low": c.get("ci_low"), "ci_high": c.get("ci_high"),
+        "n": c.get("n"),
+        "basis": basis, "basis_note": basis_note,
+        "robustness": "",
+        "status": p.status(rep, bound),
+        "notebook": c.get("notebook", ""), "raw_sha256": c.get("raw_sha256", ""), "note": c.get("note", ""),
+    }
+
+
+def build_scorecard(paper_claims: str | Path, claims_files: list[str | Path]) -> pd.DataFrame:
+    """One row per claim id of ``paper_claims.yaml``; claims no notebook produced are ``missing``.
+
+    Claims whose paper value is ``not stated`` get the status ``context`` and an empty
+    ``paper_value`` and ``tolerance``.
+
+    Raises
+    ------
+    ValueError
+        When a notebook produced a claim id the yaml does not list (or one id twice).
+    """
+    paper = load_paper_claims(paper_claims)
+    produced = collect_claims(claims_files)
     unknown = sorted(set(produced) - set(paper))
     if unknown:
         raise ValueError(f"claims {unknown} are not in {paper_claims}")
-    rows = []
-    for cid, p in paper.items():
-        c = produced.get(cid, {})
-        rep = c.get("reproduced")
-        rows.append({
-            "claim_id": cid, "figure": p["figure"], "quantity": p["quantity"], "unit": p["unit"],
-            "paper_value": p["paper_value"], "relation": p["relation"], "tolerance": p["tolerance"],
-            "reproduced": rep, "bound": c.get("bound"), "ci_low": c.get("ci_low"), "ci_high": c.get("ci_high"),
-            "n": c.get("n"),
-            "status": status_of(p, rep, c.get("bound")),
-            "notebook": c.get("notebook", ""), "raw_sha256": c.get("raw_sha256", ""), "note": c.get("note", ""),
-        })
+    rows = [scorecard_row(p, produced.get(cid, {})) for cid, p in paper.items()]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def robustness_cell(p: PaperClaim, baseline_status: str, reproduced: list[float],
+                    bounds: list[str | None] | None = None) -> str:
+    """Format the ``robustness`` column of one claim: ``"<min>..<max> (<verdict>)"``.
+
+    Parameters
+    ----------
+    p
+        The paper claim.
+    baseline_status
+        The row's status with the configured parameters.
+    reproduced, bounds
+        The claim's value (and bound) for every varied parameter value; NaN/None where the claim
+        could not be computed.
+
+    Returns
+    -------
+    str
+        ``min..max`` of the finite values, then ``(robust)`` when every varied value gives the
+        same status as the baseline and ``(fragile)`` when one changes it (a value that cannot be
+        computed counts as ``missing``, a change). Claims without a paper value (``context``) have
+        no verdict to flip: only ``min..max``. Empty when nothing was varied.
+    """
+    if not reproduced:
+        return ""
+    bounds = bounds or [None] * len(reproduced)
+    finite = [float(v) for v in reproduced if not _missing(v)]
+    span = f"{_fmt(min(finite))}..{_fmt(max(finite))}" if finite else "none computed"
+    if not p.stated:
+        return span
+    statuses = {p.status(None if _missing(v) else float(v), b) for v, b in zip(reproduced, bounds, strict=True)}
+    verdict = "robust" if statuses == {baseline_status} else "fragile"
+    return f"{span} ({verdict})"
+
+
+def fill_robustness(card: pd.DataFrame, table: pd.DataFrame, paper_claims: str | Path) -> pd.DataFrame:
+    """Fill the ``robustness`` column from a robustness table.
+
+    Parameters
+    ----------
+    card
+        The scorecard (:func:`build_scorecard`).
+    table
+        One row per claim and varied parameter value: ``claim_id``, ``parameter`` (config key),
+        ``value`` (its value in that run), ``reproduced`` (the claim then), optionally ``bound``.
+        Each analysis parameter a claim depends on is varied one at a time over its documented
+        plausible range; all rows of a claim together give its range.
+    paper_claims
+        ``paper_claims.yaml``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``card`` with ``robustness`` filled (:func:`robustness_cell`) for every claim in
+        ``table``; other claims keep an empty cell.
+    """
+    missing = [c for c in ROBUSTNESS_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"robustness table lacks column(s) {missing}; needs {list(ROBUSTNESS_COLUMNS)}")
+    paper = load_paper_claims(paper_claims)
+    out = card.copy()
+    for i, row in out.iterrows():
+        sub = table[table["claim_id"] == row["claim_id"]]
+        if sub.empty:
+            continue
+        bounds = list(sub["bound"].where(sub["bound"].notna(), None)) if "bound" in sub else None
+        out.at[i, "robustness"] = robustness_cell(paper[row["claim_id"]], row["status"],
+                                                  list(sub["reproduced"].astype(float)), bounds)
+    return out
+
+
+def status_counts(card: pd.DataFrame) -> dict[str, int]:
+    """Rows per status (every status of :data:`STATUSES`, zero when absent)."""
+    counts = card["status"].value_counts().to_dict()
+    return {s: int(counts.get(s, 0)) for s in STATUSES}
+
+
+def summary_text(card: pd.DataFrame, validation: pd.DataFrame | None = None) -> str:
+    """One line: pass/fail/missing, context apart, and the validation count when there is one.
+
+    ``validation`` is the table of :func:`llzo.pipeline.validation.validation_table` (or its CSV).
+    """
+    stated = card["paper_value"].map(_fmt) != ""
+    n, other = status_counts(card[stated]), status_counts(card[~stated])
+    text = (f"{n['pass']} pass, {n['fail']} fail, {n['missing']} missing of {int(stated.sum())} claims with a "
+            f"paper value; {other['context']} context (no paper value: shown, never pass or fail)")
+    if other["missing"]:
+        text += f" and {other['missing']} without a paper value missing"
+    if validation is not None:
+        from llzo.pipeline.validation import validation_summary
+
+        text += f"; validation: {validation_summary(validation)}"
+    return text
 
 
 def coverage(panels_yaml: str | Path, figures_root: str | Path) -> pd.DataFrame:
@@ -88,88 +220,120 @@ def coverage(panels_yaml: str | Path, figures_root: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-STATUS_COLOURS = {"pass": "#1e7b34", "fail": "#b02a37", "missing": "#6c757d", "context": "#2f5d8a",
-                  "reproduced": "#1e7b34"}
-
+#: Status label colours (white text on these passes WCAG AA contrast).
+_STATUS_STYLE = {"pass": "#1b6e2d", "fail": "#a4161a", "missing": "#5a5f66", "context": "#1f4e79",
+                 "reproduced": "#1b6e2d"}
 _CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", Arial, sans-serif; font-size: 14px;
-       margin: 1rem 1.5rem; color: #1d2125; }
-table { border-collapse: collapse; width: 100%; margin-bottom: 2rem; }
-th, td { border: 1px solid #c8ccd2; padding: 4px 8px; text-align: left; vertical-align: top; }
-thead th { background: #e9ecef; position: sticky; top: 0; }
-tbody tr:nth-child(even) { background: #f6f7f9; }
-td.num { font-variant-numeric: tabular-nums; }
-td.wide { min-width: 10em; overflow-wrap: anywhere; }
-.status { display: inline-block; min-width: 6.5em; padding: 1px 8px; border-radius: 3px; font-weight: 700;
-          font-size: 12px; letter-spacing: 0.04em; text-align: center; color: #fff; }
-.summary .status { margin-right: 0.3rem; }
+body { font-family: system-ui, "DejaVu Sans", Arial, sans-serif; font-size: 13px; margin: 12px 16px;
+       color: #1d2125; }
+table { border-collapse: collapse; width: 100%; margin: 0 0 24px 0; }
+th, td { border: 1px solid #c4c8cd; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: #e9ecef; position: sticky; top: 0; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.src, td.note { font-size: 12px; }
+td.src { min-width: 16em; }
+td.status { white-space: nowrap; }
+span.status { display: inline-block; min-width: 5.5em; padding: 1px 6px; border-radius: 3px; color: #fff;
+              font-weight: bold; text-align: center; letter-spacing: 0.03em; }
+small { color: #51565c; }
 """
 
 
-def _status(s: str) -> str:
-    colour = STATUS_COLOURS.get(s)
+def _status_label(s: str) -> str:
+    colour = _STATUS_STYLE.get(s)
     if colour is None:
         return html.escape(s)
     return f'<span class="status" style="background:{colour}">{html.escape(s.upper())}</span>'
 
 
-def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str, rejects: pd.DataFrame | None = None) -> str:
-    """Render a self-contained HTML page: scorecard table and panel coverage, full width.
+def _paper_text(r: pd.Series) -> str:
+    if _fmt(r["paper_value"]) == "":
+        return "not stated"
+    sign = {"approx": "~ ", "lt": "< ", "gt": "> "}[r["relation"]]
+    tol = f" ± {_fmt(r['tolerance'])}" if r["relation"] == "approx" else ""
+    return f"{sign}{_fmt(r['paper_value'])}{tol}"
 
-    Statuses are words (PASS, FAIL, MISSING, CONTEXT, REPRODUCED) on a coloured label, readable
-    without emoji fonts; numbers are right-aligned in tabular figures.
+
+def _scorecard_cells(r: pd.Series) -> list[tuple[str, str]]:
+    """(css class, inner HTML) of each displayed cell of a scorecard row."""
+    e = html.escape
+    bound = {"lt": "< ", "gt": "> "}.get(_fmt(r["bound"]), "")
+    ci = f"{_fmt(r['ci_low'])} .. {_fmt(r['ci_high'])}" if _fmt(r["ci_low"]) or _fmt(r["ci_high"]) else ""
+    basis = e(_fmt(r["basis"])) + (f"<br><small>{e(_fmt(r['basis_note']))}</small>" if _fmt(r["basis_note"]) else "")
+    return [("", f"<code>{e(r['claim_id'])}</code>"), ("", e(_fmt(r["figure"]))), ("", e(_fmt(r["quantity"]))),
+            ("", e(_fmt(r["unit"]))), ("src", e(_fmt(r["source"]))), ("num", e(_paper_text(r))),
+            ("num", e(bound + _fmt(r["reproduced"]))), ("num", e(ci)), ("num", e(_fmt(r["n"]))),
+            ("", basis), ("num", e(_fmt(r["robustness"]))), ("status", _status_label(_fmt(r["status"]))),
+            ("note", e(_fmt(r["note"])))]
+
+
+def _table(head: list[str], rows: list[list[tuple[str, str]]], statuses: list[str], table_id: str) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = []
+    for cells, s in zip(rows, statuses, strict=True):
+        tds = "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>" for c, v in cells)
+        body.append(f'<tr data-status="{html.escape(s)}">{tds}</tr>')
+    return f'<table id="{table_id}"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str, summary: str | None = None,
+            rejects: pd.DataFrame | None = None) -> str:
+    """Render a self-contained HTML page at full width: the scorecard, the rejected files and the panel coverage.
+
+    Statuses are words (PASS, FAIL, MISSING, CONTEXT) on a coloured label, readable without emoji
+    fonts; ``summary`` (:func:`summary_text`) heads the page; ``rejects`` (the ingests' reject
+    lists, :func:`llzo.pipeline.rejects.read_rejects`) are listed with their reasons.
     """
-    numeric = {"paper_value", "tolerance", "reproduced", "ci_low", "ci_high", "n"}
-    wide = {"quantity", "note", "what"}
-
-    def table(df: pd.DataFrame, cols: list[str], table_id: str) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-        body = []
-        for _, r in df.iterrows():
-            cells = []
-            for c in cols:
-                cls = "num" if c in numeric else "wide" if c in wide else ""
-                v = _status(str(r[c])) if c == "status" else html.escape(_fmt(r[c]))
-                cells.append(f'<td class="{cls}">{v}</td>' if cls else f"<td>{v}</td>")
-            body.append(f'<tr data-status="{html.escape(str(r.get("status", "")))}">{"".join(cells)}</tr>')
-        return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-    counts = card["status"].value_counts().to_dict()
-    summary = " ".join(f"{_status(k)} {counts.get(k, 0)}" for k in ("pass", "fail", "missing", "context"))
-    cols = ["claim_id", "figure", "quantity", "unit", "paper_value", "relation", "tolerance",
-            "reproduced", "bound", "ci_low", "ci_high", "n", "status", "note"]
-    title = f"llzo-repro scorecard: {html.escape(dataset)}"
+    summary = summary if summary is not None else summary_text(card)
+    head = ["claim", "figure", "quantity", "unit", "source of the paper value", "paper", "reproduced",
+            "interval", "n", "basis", "robustness", "status", "note"]
+    score = _table(head, [_scorecard_cells(r) for _, r in card.iterrows()], list(card["status"].map(_fmt)),
+                   "scorecard")
+    cov_rows = [[("", html.escape(_fmt(r[c]))) for c in ("panel", "class", "what")]
+                + [("status", _status_label(r["status"]) if r["status"] in _STATUS_STYLE else html.escape(r["status"])),
+                   ("", html.escape(_fmt(r["notebook"])))] for _, r in cov.iterrows()]
+    coverage_table = _table(["panel", "class", "what", "status", "notebook"], cov_rows, list(cov["status"]), "coverage")
     rejected = ""
     if rejects is not None and not rejects.empty:
         cols_r = [c for c in ("sheet", "file", "run_id", "line", "column", "reason") if c in rejects.columns]
-        listed = table(rejects.fillna(""), cols_r, "rejected")
+        rows_r = [[("", html.escape(_fmt(r[c]))) for c in cols_r] for _, r in rejects.fillna("").iterrows()]
+        listed = _table(cols_r, rows_r, ["rejected"] * len(rows_r), "rejected")
         rejected = f"<h2>Files rejected at ingest ({len(rejects)})</h2>{listed}\n"
+    title = f"llzo-repro scorecard: {html.escape(dataset)}"
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
 <style>{_CSS}</style></head><body>
 <h2>Scorecard: paper vs reproduced (dataset {html.escape(dataset)})</h2>
-<p class="summary">{summary}</p>
-<p>CONTEXT rows have no paper value (the paper does not state one): shown, never counted as pass or fail.</p>
-{table(card, cols, "scorecard")}
-{rejected}<h2>Panel coverage</h2>{table(cov, ["panel", "class", "what", "status", "notebook"], "coverage")}
+<p id="summary">{html.escape(summary)}</p>
+<p><small>paper: the paper's value (~ approximately, within the tolerance after ±; &lt; or &gt;), from the
+source quoted. CONTEXT: the paper states no value; the reproduced number is shown, never counted as pass or
+fail. basis: measured (from raw data), input (restates a sample-sheet or config value), model (FE model).
+robustness: range of the claim when its analysis parameters are varied, and whether the verdict changes.</small></p>
+{score}
+{rejected}<h2>Panel coverage</h2>{coverage_table}
 </body></html>
 """
 
 
 def write_scorecard(paper_claims, panels_yaml, claims_files, figures_root, dataset, csv_out, html_out, coverage_out,
-                    rejects=()):
+                    validation_csv=None, rejects=()):
     """Build and write ``claims.csv``, ``scorecard.html`` and ``coverage.csv``.
 
-    ``rejects``: reject lists of the ingests; a ``missing`` claim whose inputs were rejected
-    says so in its note, and the HTML lists every rejected file.
+    ``validation_csv`` (the dataset's ``validation.csv``, when it has a ground truth) adds the
+    validation count to the summary. ``rejects``: reject lists of the ingests; a ``missing`` claim
+    whose inputs were rejected says so in its note, and the HTML lists every rejected file.
+    Returns the scorecard; its summary line (:func:`summary_text`) is in ``card.attrs["summary"]``.
     """
     rej = read_rejects(list(rejects))
     card = explain_missing(build_scorecard(paper_claims, claims_files), rej)
     cov = coverage(panels_yaml, figures_root)
+    validation = pd.read_csv(validation_csv, dtype={"within": str}, keep_default_na=False) if validation_csv else None
+    summary = summary_text(card, validation)
     fmt = card.copy()
     for c in fmt.columns:
         fmt[c] = fmt[c].map(_fmt)
     write_text(fmt.to_csv(index=False, lineterminator="\n"), csv_out)
     write_text(cov.to_csv(index=False, lineterminator="\n"), coverage_out)
-    write_text(to_html(card, cov, dataset, rej), html_out)
+    write_text(to_html(card, cov, dataset, summary, rej), html_out)
+    card.attrs["summary"] = summary
     return card
