@@ -128,7 +128,7 @@ def test_validation_of_the_demo_claims_against_a_truth(runs, tmp_path):
     (tmp_path / "claims_truth.json").write_text(json.dumps({"claims": truth}))
     out = tmp_path / "validation.csv"
     env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
-    subprocess.run([sys.executable, "-m", "llzo.cli", "validation", "--paper-claims",
+    subprocess.run([sys.executable, "-m", "llzo.pipeline.cli", "validation", "--paper-claims",
                     str(REPO / "workflow/config/paper_claims.yaml"),
                     "--claims", *map(str, sorted(res.glob("claims/*.json"))),
                     "--truth", str(tmp_path), "--tolerances", str(REPO / "workflow/config/validation.yaml"),

@@ -30,5 +30,5 @@ if HAS_TRUTH:
         params:
             claims=lambda wc, input: " ".join(input.claims),
         shell:
-            f"{shlex.quote(PY)} -m llzo.cli --log {{log}} validation --paper-claims {{input.paper}} "
+            f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} validation --paper-claims {{input.paper}} "
             f"--claims {{params.claims}} --truth {TRUTH} --tolerances {{input.tolerances}} --out {{output.csv}}"

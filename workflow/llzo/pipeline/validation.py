@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from llzo.pipeline.atomic import write_text
+from llzo.atomic import write_text
 from llzo.pipeline.paper_claims import load_paper_claims
 from llzo.pipeline.scorecard import collect_claims
 
