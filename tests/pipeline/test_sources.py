@@ -62,7 +62,7 @@ def test_real_notebook_depends_on_what_it_imports():
     names = {Path(p).relative_to(REPO / "workflow/llzo").as_posix() for p in src}
     assert "analysis/contact.py" in names and "claims.py" in names
     assert not any(n.startswith(("lab/", "pipeline/")) for n in names)
-    store = {Path(p).relative_to(REPO / "workflow/llzo").as_posix() for p in
-             module_code("llzo.fe.store", REPO / "workflow/llzo")}
-    assert {"fe/store.py", "fe/assembly.py", "atomic.py"} <= store
-    assert not any(n.startswith("pipeline/") for n in store)
+    jobs = {Path(p).relative_to(REPO / "workflow/llzo").as_posix() for p in
+            module_code("llzo.pipeline.fe_jobs", REPO / "workflow/llzo")}
+    assert {"pipeline/fe_jobs.py", "fe/assembly.py", "fe/solve.py", "atomic.py"} <= jobs
+    assert not any(n.startswith(("lab/", "figures/", "analysis/")) for n in jobs)

@@ -270,6 +270,11 @@ def full_cell_cycles(d: pd.DataFrame, active_mass_mg: float, params: FullCellPar
     return df[CYCLE_COLUMNS]
 
 
+#: Claim ids of each cathode of ``echem.tsv`` (its schema allows these two): complete cycles, retention.
+FULL_CLAIM_IDS = {"LFP": ("full_lfp_cycles", "full_lfp_retention_pct"),
+                  "NCM523": ("full_ncm523_cycles", "full_ncm523_retention_pct")}
+
+
 def retention_pct(cycles: pd.DataFrame, reference_cycle: int) -> float:
     """Last complete cycle's discharge capacity / that of ``reference_cycle``, in %.
 
@@ -305,9 +310,7 @@ def full_claims(results: pd.DataFrame, params: FullCellParams) -> list[Claim]:
     for cathode in sorted(set(results["cathode"])):
         sel = results[results["cathode"] == cathode]
         ok = sel[sel["error"] == ""]
-        key = str(cathode).lower()
-        for what in ("cycles", "retention_pct"):
-            cid = f"full_{key}_{what}"
+        for what, cid in zip(("cycles", "retention_pct"), FULL_CLAIM_IDS[str(cathode)], strict=True):
             if ok.empty:
                 claims.append(Claim(cid, float("nan"), n=0, note="no usable run: " + "; ".join(
                     f"{c}: {e}" for c, e in zip(sel["cell"], sel["error"], strict=True))))
