@@ -15,7 +15,8 @@ RAW = f"data/raw/{DATASET}"
 TRUTH = f"data/truth/{DATASET}"
 INTERIM = f"data/interim/{DATASET}"
 RESULTS = f"results/{DATASET}"
-IS_DEMO = DATASET == "demo"
+# a virtual-lab dataset: `demo` or a preset workflow/config/lab_presets/<name>.yaml (rule demo_data writes it)
+IS_DEMO = DATASET == "demo" or Path("workflow/config/lab_presets", f"{DATASET}.yaml").is_file()
 REPORT_INTRO = f"{RESULTS}/report_intro.rst"  # scorecard summary: the report's landing text
 SHEET_NAMES = ("sweeps", "maps", "echem")
 
@@ -30,7 +31,7 @@ if not IS_DEMO and not Path(RAW).is_dir():
 
 
 def available_sheets():
-    """Sheets of this dataset: all three for the demo, those present for a user's folder."""
+    """Sheets of this dataset: all three for a lab dataset, those present for a user's folder."""
     if IS_DEMO:
         return set(SHEET_NAMES)
     return {s for s in SHEET_NAMES if Path(RAW, f"{s}.tsv").is_file()}
@@ -97,7 +98,7 @@ check_raw_manifests()
 
 
 def raw_inputs(sheet):
-    """Inputs of an ingest rule: the demo folder (made by the lab) or every file of the user's folder."""
+    """Inputs of an ingest rule: the lab dataset's folder (made by the lab) or every file of the user's folder."""
     if IS_DEMO:
         return RAW
     return sorted(str(p) for p in Path(RAW).rglob("*") if p.is_file())

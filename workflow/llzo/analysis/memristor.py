@@ -95,15 +95,24 @@ class CycleResult:
 
 
 def _find_switch(V: np.ndarray, I: np.ndarray, idx: np.ndarray, factor: float, n_base: int, rising: bool) -> int | None:
-    """First index in ``idx`` where ``|I|/|V|`` jumps up (``rising``) or down by ``factor`` and stays."""
+    """First index in ``idx`` where ``|I|/|V|`` jumps up (``rising``) or down by ``factor`` and stays.
+
+    A rise (set) needs a full baseline of ``n_base`` samples before it and must also lift ``|I|``
+    (at the switch sample and as the median of the next ``n_base`` samples) by ``factor`` above
+    the largest ``|I|`` seen before it in ``idx``: where the current is at the instrument's floor
+    (the HRS of a nano-contact is femtoamperes), ``|I|/|V|`` is noise divided by the bias and
+    rises whenever ``|V|`` falls or the noise fluctuates, but the current itself does not grow.
+    """
     if idx.size < 2:
         return None
-    g = np.abs(I[idx]) / np.abs(V[idx])
-    g = np.maximum(g, 1e-300)
+    a = np.abs(I[idx])
+    g = np.maximum(a / np.abs(V[idx]), 1e-300)
+    a_max = np.maximum.accumulate(a)
     for j in range(1, g.size):
         base = float(np.median(g[max(0, j - n_base): j]))
         after = float(np.median(g[j: j + n_base]))
-        if rising and g[j] >= factor * base and after >= factor * base:
+        if (rising and j >= n_base and g[j] >= factor * base and after >= factor * base
+                and min(a[j], float(np.median(a[j: j + n_base]))) >= factor * a_max[j - 1]):
             return int(idx[j])
         if not rising and g[j] * factor <= base and after * factor <= base:
             return int(idx[j])
