@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: absent is skipped.
 DOMAINS = ("sweeps", "memristor", "maps", "echem")
 
-#: Column order of each sheet as in the raw-data contract (DESIGN.md).
+#: Column order of each sheet as in the raw-data contract (data/README.md).
 SHEET_COLUMNS = {
     "sweeps": ["sweep_id", "file", "protocol", "site", "distance_to_gb_nm", "electrode",
                "tip_radius_nm", "tip_force_nN", "pad_side_um", "compliance_A"],

@@ -152,6 +152,15 @@ def scanner_height(z_m: np.ndarray, surf: dict, dx_m: float, rng: np.random.Gene
     return z + rng.normal(0.0, surf["height_noise_nm"] * 1e-9, z.shape)
 
 
+def height_map(distance_m: np.ndarray, grain_id: np.ndarray, surf: dict, dx_m: float,
+               rng: np.random.Generator) -> np.ndarray:
+    """Raw ``Height`` (m) of a grooved polycrystal without tip convolution (grains, grooves, scanner)."""
+    w = surf["groove_width_nm"] * 1e-9
+    grain_h = rng.normal(0.0, surf["grain_height_sd_nm"] * 1e-9, int(grain_id.max()) + 1)
+    z = grain_h[grain_id] - surf["groove_depth_nm"] * 1e-9 * np.exp(-0.5 * (distance_m / w) ** 2)
+    return scanner_height(z, surf, dx_m, rng)
+
+
 def write_gwy(path: Path, channels: dict[str, tuple[np.ndarray, str]], xreal_m: float, yreal_m: float) -> None:
     """Write a Gwyddion native file with one data field per channel (title, z unit, lateral size)."""
     obj = GwyContainer()

@@ -95,6 +95,11 @@ def truth_value(entry: dict, **params: float) -> float:
     return v
 
 
+def _finite(v: float) -> float | None:
+    """``v`` as a JSON number, or None when it is not finite."""
+    return float(v) if v is not None and np.isfinite(v) else None
+
+
 def _entry(value=None, *, how: str, bound: str | None = None, **extra) -> dict:
     out = {"how": how, "bound": bound, **extra}
     if value is not None:
@@ -241,7 +246,7 @@ def _echem(truth_dir: Path) -> dict:
     return out
 
 
-def _read_currents(cyc: pd.DataFrame, read_V: float) -> tuple[np.ndarray, np.ndarray]:
+def read_currents(cyc: pd.DataFrame, read_V: float) -> tuple[np.ndarray, np.ndarray]:
     """Compute the true HRS (descending branch) and LRS (return branch) currents of each cycle at ``read_V``."""
     hrs, lrs = [], []
     for r in cyc.itertuples(index=False):
@@ -261,12 +266,12 @@ def _memristor(truth_dir: Path, cfg: dict) -> dict:
     if len(tip):
         def on_off(read_bias_V, forming_cycles):
             late = tip[tip["cycle"] > forming_cycles]
-            h, l_ = _read_currents(late, read_bias_V)
+            h, l_ = read_currents(late, read_bias_V)
             return float(np.median(l_ / h)) if len(late) else float("nan")
 
         def limited(read_bias_V, forming_cycles):
             late = tip[tip["cycle"] > forming_cycles]
-            _, l_ = _read_currents(late, read_bias_V)
+            _, l_ = read_currents(late, read_bias_V)
             return float(np.median(l_) / floor) if len(late) else float("nan")
 
         out["memristor_tip_on_off"] = _grid(
@@ -276,20 +281,23 @@ def _memristor(truth_dir: Path, cfg: dict) -> dict:
                            "noise floor: a perfect analysis recovers only about median |I_LRS| / noise floor, a lower "
                            "bound of the true ratio", "noise_floor_A": floor,
                    "parameters": {"read_bias_V": GRIDS["read_bias_V"], "forming_cycles": GRIDS["forming_cycles"]},
-                   "values": [[limited(r, f) for f in GRIDS["forming_cycles"]] for r in GRIDS["read_bias_V"]]})
+                   "values": [[_finite(limited(r, f)) for f in GRIDS["forming_cycles"]] for r in GRIDS["read_bias_V"]]})
+        def set_bias(forming_cycles):
+            s = tip.loc[tip["cycle"] > forming_cycles, "set_bias_V"].dropna()
+            return float(np.median(s)) if len(s) else float("nan")
+
         out["memristor_tip_set_V"] = _grid(
-            "median true set bias of the tip cycles after forming_cycles that set", ["forming_cycles"],
-            lambda forming_cycles: float(np.nanmedian(tip.loc[tip["cycle"] > forming_cycles, "set_bias_V"])))
+            "median true set bias of the tip cycles after forming_cycles that set", ["forming_cycles"], set_bias)
     pads = t[t["electrode"] == "pad"]
     if len(pads):
         big = pads[pads["pad_side_um"] == pads["pad_side_um"].max()]
 
         def pad_on_off(read_bias_V):
-            h, l_ = _read_currents(big, read_bias_V)
+            h, l_ = read_currents(big, read_bias_V)
             return float(np.max(l_ / h))
 
         def resets(read_bias_V, reset_return_factor):
-            h, l_ = _read_currents(big, read_bias_V)
+            h, l_ = read_currents(big, read_bias_V)
             ref = reset_return_factor * h[0]
             return float(np.sum((l_[:-1] > ref) & (h[1:] <= ref)))
 
