@@ -26,7 +26,7 @@ if IS_DEMO:
             cfg=json_arg(LAB_CFG),
         threads: 1
         resources:
-            mem_mb=500,  # measured peak RSS ~150 MB
+            mem_mb=600,  # measured peak RSS ~290 MB (demo), ~200 MB (demo_hard)
             runtime=5,
         log:
             f"{RESULTS}/logs/demo_data.log",

@@ -162,17 +162,20 @@ def write_mpt(path: Path, technique: str, columns: list[tuple[str, str]], data: 
     lines = ["EC-Lab ASCII FILE", f"Nb header lines : {nb}".ljust(46), *head,
              "\t".join(c for c, _ in columns) + "\t"]
     template = "\t".join(_FMT[k] for _, k in columns)
-    cols = [(np.asarray(d, dtype=np.int64) if k == "i" else np.asarray(d, dtype=np.float64) + 0.0).tolist()
-            for d, (_, k) in zip(data, columns, strict=True)]
-    body = "\r\n".join(template % row for row in zip(*cols, strict=True))
-    # Python writes 2 exponent digits; EC-Lab writes 3 (E+000). Data holds no other 'E+'/'E-'.
-    body = body.replace("E+", "E+0").replace("E-", "E-0")
-    if dec == ",":
-        body = body.replace(".", ",")
-    text = "\r\n".join(lines) + "\r\n" + body + "\r\n"
+    arrays = [np.asarray(d, dtype=np.int64) if k == "i" else np.asarray(d, dtype=np.float64) + 0.0
+              for d, (_, k) in zip(data, columns, strict=True)]
+    n = len(arrays[0])
     with open(path, "wb") as fh:
-        fh.write(text.encode("cp1252"))
-    return len(cols[0])
+        fh.write(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+        for a in range(0, n, 50_000):  # in chunks: a long log would otherwise hold every row as text at once
+            cols = [x[a: a + 50_000].tolist() for x in arrays]
+            body = "\r\n".join(template % row for row in zip(*cols, strict=True))
+            # Python writes 2 exponent digits; EC-Lab writes 3 (E+000). Data holds no other 'E+'/'E-'.
+            body = body.replace("E+", "E+0").replace("E-", "E-0")
+            if dec == ",":
+                body = body.replace(".", ",")
+            fh.write((body + "\r\n").encode("cp1252"))
+    return n
 
 
 # --------------------------------------------------------------------------------------------
