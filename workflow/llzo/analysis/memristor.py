@@ -15,7 +15,7 @@ limit -> 0``. Per cycle:
   (so a switch between two samples never mixes states); ``on_off = |I_LRS| / |I_HRS|``.
 
 Samples with ``|V| < min_switch_bias_V`` are not used for switching (``g`` is noise there).
-Claims (DESIGN.md): ``memristor_tip_on_off`` (median on/off of tip cycles after the first
+Claims (their definitions): ``memristor_tip_on_off`` (median on/off of tip cycles after the first
 ``forming_cycles``), ``memristor_tip_set_V`` (median set bias of the same cycles),
 ``memristor_pad_on_off`` (maximum on/off of the largest pad), ``memristor_pad_resets`` (cycles of
 the largest pad whose LRS returns to within ``reset_return_factor`` of the first HRS).
@@ -57,7 +57,7 @@ class MemristorParams:
         Endurance: cycles with ``on_off`` at or above this (dimensionless).
     reset_return_factor
         A reset returns the device to HRS when the next HRS current is within this factor of the
-        first cycle's HRS current (DESIGN.md: 2).
+        first cycle's HRS current (the claim definition: 2).
     """
 
     read_bias_V: float = -0.1
@@ -287,7 +287,7 @@ def cycle_table(sweep: pd.DataFrame, params: MemristorParams) -> pd.DataFrame:
 
 
 def returned_to_hrs(I_HRS_A: np.ndarray, I_LRS_A: np.ndarray, factor: float = 2.0) -> np.ndarray:
-    """Cycles whose LRS returns to within ``factor`` of the first HRS (DESIGN.md, pad resets).
+    """Cycles whose LRS returns to within ``factor`` of the first HRS (claim memristor_pad_resets).
 
     Cycle ``c`` counts when it reached an LRS (``|I_LRS(c)| > factor |I_HRS(1)|``) and the next
     cycle starts back in HRS (``|I_HRS(c+1)| <= factor |I_HRS(1)|``). The last cycle's return is
@@ -420,7 +420,7 @@ class ClaimValue:
 
 
 def memristor_claim_values(cycles: pd.DataFrame, params: MemristorParams) -> dict[str, ClaimValue]:
-    """Compute the four memristor claims exactly as DESIGN.md defines them.
+    """Compute the four memristor claims exactly as their definitions state.
 
     Parameters
     ----------
