@@ -1,4 +1,4 @@
-"""CCD from lab step ramps with other values: exact to the step, with or without the instrument's
+"""CCD from lab step ramps (penetration model) with other values: exact to the step, with or without the instrument's
 structure columns, and with a measured (noisy) current."""
 
 from __future__ import annotations
@@ -13,23 +13,27 @@ from llzo.lab import echem
 from llzo.pipeline.ingest_echem import read_cycling
 
 
-def _ramp(tmp_path, config, ccd):
+def _ramp(tmp_path, config, j_crit, feed=1e-3):
+    """A CCD log of the lab's penetration model with a critical current density ``j_crit`` (no spread)."""
     c = copy.deepcopy(config["lab"]["echem"])
-    c.update(ccd_step_mA_cm2=0.05, ccd_half_step_s=300.0, ccd_mA_cm2={"none": ccd, "Au": ccd, "HL": ccd})
-    truth = echem._ccd(tmp_path / "c.mpt", c, "HL", 60.0, np.random.default_rng(7))
+    c["ccd"].update(step_mA_cm2=0.05, half_step_s=300.0)
+    c["penetration"].update(critical_j_mA_cm2=j_crit, critical_j_log_sd=0.0, filament_feed_fraction=feed)
+    truth = echem._ccd(tmp_path / "c.mpt", c, "HL", np.random.default_rng(7))
     return c, truth, read_cycling(tmp_path / "c.mpt", "c", "CCD")[0]
 
 
-@pytest.mark.parametrize("ccd", [0.0, 0.35, 1.2])
-def test_ccd_exact(tmp_path, config, ccd):
-    c, truth, d = _ramp(tmp_path, config, ccd)
+@pytest.mark.parametrize(("j_crit", "feed"), [(0.02, 1e-5), (0.37, 1e-3), (1.2, 1e-3)])
+def test_ccd_exact(tmp_path, config, j_crit, feed):
+    c, truth, d = _ramp(tmp_path, config, j_crit, feed)
     p = CCDParams.from_config(config["analysis"]["echem"])
     r = critical_current_density(d, c["area_cm2"], p)
-    if ccd == 0.0:
+    assert r.bound == truth["ccd_bound"]
+    assert r.ccd_mA_cm2 == pytest.approx(truth["ccd_mA_cm2"], rel=1e-3)
+    if j_crit == 0.02:
         assert r.bound == "lt" and r.ccd_mA_cm2 == pytest.approx(0.05, rel=1e-3)
-    else:
-        assert r.bound is None and r.ccd_mA_cm2 == pytest.approx(truth["ccd_mA_cm2"], rel=1e-3)
-        assert r.short_time_h == pytest.approx(truth["time_to_short_h"], abs=c["ccd_dt_s"] / 3600 * 1.01)
+    # the analysis times the short from the start of the log (the OCV period included)
+    t_short_h = truth["time_to_short_h"] + c["ccd"]["ocv_s"] / 3600
+    assert r.short_time_h == pytest.approx(t_short_h, abs=c["ccd"]["dt_s"] / 3600 * 1.01)
 
 
 @pytest.mark.parametrize("noise_rel", [0.0, 0.01, 0.03])
@@ -44,7 +48,7 @@ def test_ccd_without_structure_columns_and_noisy_current(tmp_path, config, noise
     bare["I_mA"] = bare["I_mA"] * (1 + noise_rel * rng.standard_normal(len(bare)))
     r = critical_current_density(bare, c["area_cm2"], p)
     assert r.ccd_mA_cm2 == pytest.approx(ref.ccd_mA_cm2, rel=1e-2) and r.bound == ref.bound
-    assert r.short_time_h == pytest.approx(ref.short_time_h, abs=c["ccd_dt_s"] / 3600 * 1.01)
+    assert r.short_time_h == pytest.approx(ref.short_time_h, abs=c["ccd"]["dt_s"] / 3600 * 1.01)
     assert len(r.steps) == len(ref.steps)
 
 

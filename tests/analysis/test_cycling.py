@@ -1,4 +1,4 @@
-"""Time to short within one half cycle; full-cell cycles, CE and retention; capacities from the
+"""Time to short within one record; full-cell cycles, CE and retention; capacities from the
 instrument's charge columns vs the integrated current; per-cell claims."""
 
 from __future__ import annotations
@@ -24,19 +24,24 @@ from llzo.pipeline.ingest_echem import read_cycling
 
 def test_time_to_short(tmp_path, config):
     c = copy.deepcopy(config["lab"]["echem"])
-    c.update(sym_short_h={"none": 7.3}, sym_duration_h={"none": 12.0, "HL": 20.0}, sym_dt_s=30.0)
+    c["sym"].update(j_mA_cm2=0.9 * c["penetration"]["critical_j_mA_cm2"], duration_h={"none": 1, "Au": 1, "HL": 20.0},
+                    dt_s=30.0)
+    c["penetration"].update(critical_j_log_sd=0.0, stress_exponent=8.0, filament_feed_fraction=1e-5)
     p = SymParams.from_config(config["analysis"]["echem"])
-    tr = echem._sym(tmp_path / "s.mpt", c, "none", 1000.0, 1000.0, np.random.default_rng(2))
+    tr = echem._sym(tmp_path / "s.mpt", c, "HL", np.random.default_rng(2))
+    assert tr["time_to_short_h"] is not None and tr["time_to_short_h"] > 1.0  # after several half cycles
     r = symmetric_cycling(read_cycling(tmp_path / "s.mpt", "s", "SYM")[0], c["area_cm2"], p)
-    assert r.bound is None and abs(r.hours - tr["time_to_short_h"]) <= c["sym_half_cycle_h"]
-    tr = echem._sym(tmp_path / "h.mpt", c, "HL", 50.0, 14.0, np.random.default_rng(2))
+    assert r.bound is None and abs(r.hours - tr["time_to_short_h"]) <= c["sym"]["dt_s"] / 3600 * 1.01
+    c["sym"]["j_mA_cm2"] = 0.3 * c["penetration"]["critical_j_mA_cm2"]
+    tr = echem._sym(tmp_path / "h.mpt", c, "HL", np.random.default_rng(2))
+    assert tr["time_to_short_h"] is None
     r = symmetric_cycling(read_cycling(tmp_path / "h.mpt", "h", "SYM")[0], c["area_cm2"], p)
-    assert r.bound == "gt" and r.hours == pytest.approx(20.0, abs=0.01)
+    assert r.bound == "gt" and r.hours == pytest.approx(tr["duration_h"], abs=c["sym"]["dt_s"] / 3600 * 1.01)
 
 
 def test_full_cell(tmp_path, config):
     c = copy.deepcopy(config["lab"]["echem"])
-    c["full"]["LFP"].update(cycles=40, fade_per_cycle=2e-3)
+    c["full"]["LFP"].update(cycles=40, sei_loss_rel_sqrt_cycle=0.02)
     tr = echem._full(tmp_path / "f.mpt", c, "LFP", np.random.default_rng(4))
     d = read_cycling(tmp_path / "f.mpt", "f", "FULL")[0]
     cy = full_cell_cycles(d, c["full"]["LFP"]["active_mass_mg"], FullCellParams())

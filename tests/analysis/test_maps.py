@@ -51,12 +51,12 @@ def make(tmp_path, lab_config, overrides, seed):
     cfg = copy.deepcopy(lab_config)
     m = cfg["maps"]
     for k, kv in overrides.items():
-        m[k].update(kv)
+        (cfg if k == "material" else m)[k].update(kv)
     m["maps"] = [{"map_id": "mod_a", "kind": "modulus", "stage": "pristine"},
                  {"map_id": "kpfm_a", "kind": "kpfm", "stage": "pristine"},
                  {"map_id": "cur_b", "kind": "current", "stage": "after_penetration", "bias_V": 0.1}]
     raw, truth, interim = tmp_path / "raw", tmp_path / "truth", tmp_path / "interim"
-    rows = lab.write(raw, truth, {"maps": m}, domain_rng(seed, "maps"))["maps"]
+    rows = lab.write(raw, truth, {"maps": m, "material": cfg["material"]}, domain_rng(seed, "maps"))["maps"]
     from llzo.lab.demo import SHEET_COLUMNS, write_sheet
 
     write_sheet(rows, SHEET_COLUMNS["maps"], raw / "maps.tsv")
@@ -66,9 +66,9 @@ def make(tmp_path, lab_config, overrides, seed):
 
 DATASETS = {
     "demo": ({}, 11),
-    "other": ({"modulus": {"modulus_gi_GPa": 165.0, "modulus_drop_GPa": 30.0, "profile_sigma_nm": 20.0,
-                           "grain_size_nm": 380.0},
-               "kpfm": {"potential_gb_shift_mV": 6.0, "profile_sigma_nm": 50.0, "potential_gi_mV": -120.0},
+    "other": ({"material": {"modulus_gi_GPa": 165.0},
+               "modulus": {"modulus_drop_GPa": 30.0, "profile_sd_nm": 20.0, "grain_size_nm": 380.0},
+               "kpfm": {"potential_gb_shift_mV": 6.0, "profile_sd_nm": 50.0, "potential_gi_mV": -120.0},
                "current": {"bumps": 6, "bump_height_nm": 20.0}}, 23),
 }
 
@@ -94,18 +94,22 @@ def test_against_truth(tmp_path, lab_config, config, name):
         if map_id == "mod_a":
             v = ds["modulus_Pa"].values / 1e9
             prof = am.binned_profile(v, r["distance_nm"], dx * 1e9, a["profile_max_nm"])
-            shape = np.exp(-0.5 * (prof.distance_nm / t["profile_sigma_nm"]) ** 2)
+            shape = np.exp(-0.5 * (prof.distance_nm / t["profile_sd_nm"]) ** 2)
             want = t["modulus_gi_GPa"] - t["modulus_drop_GPa"] * shape
             ok = prof["n"] >= 50
-            assert np.max(np.abs(prof["mean"][ok] - want[ok])) <= 3.0  # GPa
+            # stated bias: DMT crosstalk on the groove walls (and the contact blur) only lower the modulus
+            # there, by a few GPa; beyond the groove the profile is the material's
+            dev = (prof["mean"] - want)[ok]
+            walls = prof["distance_nm"][ok] < 3 * _m["surface"]["groove_width_nm"]
+            assert dev.max() <= 1.5 and dev[walls].min() >= -7.0 and np.abs(dev[~walls]).max() <= 1.5  # GPa
             _gb, gi = am.gb_gi_values(v, r["distance_nm"], a["gb_band_nm"], a["gi_min_distance_nm"])
             assert np.median(gi) == pytest.approx(t["modulus_gi_GPa"], abs=1.0)
         else:
             v = am.align_rows(ds["potential_V"].values * 1e3, exclude=r["distance_nm"] <= a["gi_min_distance_nm"])
             prof = am.binned_profile(v, r["distance_nm"], dx * 1e9, a["profile_max_nm"])
             gi = np.median(am.gb_gi_values(v, r["distance_nm"], a["gb_band_nm"], a["gi_min_distance_nm"])[1])
-            want = t["potential_gb_shift_mV"] * np.exp(-0.5 * (prof.distance_nm / t["profile_sigma_nm"]) ** 2)
-            tail = t["potential_gb_shift_mV"] * np.exp(-0.5 * (a["gi_min_distance_nm"] / t["profile_sigma_nm"]) ** 2)
+            want = t["potential_gb_shift_mV"] * np.exp(-0.5 * (prof.distance_nm / t["profile_sd_nm"]) ** 2)
+            tail = t["potential_gb_shift_mV"] * np.exp(-0.5 * (a["gi_min_distance_nm"] / t["profile_sd_nm"]) ** 2)
             ok = prof["n"] >= 50
             assert np.max(np.abs(prof["mean"][ok] - gi - want[ok])) <= 2.0 + abs(tail)  # mV
     # conductive bumps
@@ -151,7 +155,8 @@ def test_ingest_outputs_and_mask(tmp_path, lab_config):
     cfg["modulus"]["pixels"] = 96
     cfg["maps"] = [{"map_id": "m", "kind": "modulus", "stage": "pristine", "mask": True}]
     raw = tmp_path / "raw"
-    rows = lab.write(raw, tmp_path / "t", {"maps": cfg}, domain_rng(3, "maps"))["maps"]
+    rows = lab.write(raw, tmp_path / "t", {"maps": cfg, "material": lab_config["material"]},
+                     domain_rng(3, "maps"))["maps"]
     from llzo.lab.demo import SHEET_COLUMNS, write_sheet
 
     write_sheet(rows, SHEET_COLUMNS["maps"], raw / "maps.tsv")
@@ -171,7 +176,8 @@ def test_ingest_bad_map_names_file(tmp_path, lab_config):
     cfg["current"]["pixels"] = 64
     cfg["maps"] = [{"map_id": "c", "kind": "current", "stage": "pristine", "bias_V": 0.1}]
     raw = tmp_path / "raw"
-    rows = lab.write(raw, tmp_path / "t", {"maps": cfg}, domain_rng(3, "maps"))["maps"]
+    rows = lab.write(raw, tmp_path / "t", {"maps": cfg, "material": lab_config["material"]},
+                     domain_rng(3, "maps"))["maps"]
     rows[0]["kind"] = "modulus"  # a current map declared as modulus: no DMT Modulus channel
     from llzo.lab.demo import SHEET_COLUMNS, write_sheet
 

@@ -25,6 +25,7 @@ from llzo.claims import evaluate
 from llzo.interim import load_sweeps
 from llzo.lab import memristor as lab
 from llzo.lab.demo import SHEET_COLUMNS, domain_rng, write_sheet
+from llzo.lab.truth import read_currents
 from llzo.pipeline.ingest_sweeps import ingest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,16 +42,31 @@ def _dataset(tmp: Path, lab_cfg: dict, seed: int) -> tuple[pd.DataFrame, pd.Data
     return (*load_sweeps(interim), pd.read_csv(truth_dir / "memristor_truth.tsv", sep="\t"))
 
 
-def _compare(cycles: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+def _compare(cycles: pd.DataFrame, truth: pd.DataFrame, read_V: float, floor_A: float) -> pd.DataFrame:
+    """Per-cycle detection and on/off against the truth's noise-free states.
+
+    Where the HRS is measurable (pads) the on/off ratio matches the truth; at the tip the HRS is
+    femtoamperes, below the instrument's floor, so the measured on/off is a lower bound of the true
+    one, close to LRS / floor.
+    """
+    hrs, lrs = read_currents(truth, read_V)
+    truth = truth.assign(on_off_t=lrs / hrs, lrs_t=lrs, hrs_t=hrs)
     m = cycles.merge(truth, on=["sweep_id", "cycle"], suffixes=("", "_t"), validate="one_to_one")
     assert len(m) == len(truth)
-    # detection agrees with the truth cycle by cycle
-    assert (m["set_detected"] == m["set_bias_V_t"].notna()).all()
-    assert (m["reset_detected"] == m["reset_bias_V_t"].notna()).all()
-    s = m[m["set_detected"]]
-    assert (np.abs(s["set_bias_V"].astype(float) - s["set_bias_V_t"]) <= 0.010).all()
-    ratio = m["on_off"] / m["on_off_t"]
-    assert ratio.between(1 / 1.5, 1.5).all(), m.loc[~ratio.between(1 / 1.5, 1.5)]
+    for sid, g in m.groupby("sweep_id"):
+        # a set too small for switch_factor (the thick filament of the largest pad) may be missed once
+        allowed = max(1, int(0.03 * len(g)))
+        assert (g["set_detected"] != g["set_bias_V_t"].notna()).sum() <= allowed, sid
+        assert (g["reset_detected"] != g["reset_bias_V_t"].notna()).sum() <= allowed, sid
+        s = g[g["set_detected"] & g["set_bias_V_t"].notna()]
+        assert (np.abs(s["set_bias_V"].astype(float) - s["set_bias_V_t"]) > 0.010).sum() <= max(1, 0.05 * len(s)), sid
+    pad = m[(m["electrode"] == "pad") & (m["hrs_t"] > 10 * floor_A)]
+    ratio = pad["on_off"] / pad["on_off_t"]
+    assert ratio.between(1 / 1.5, 1.5).mean() >= 0.97, pad.loc[~ratio.between(1 / 1.5, 1.5)]
+    tip = m[(m["electrode"] == "tip") & (m["on_off_t"] > 10)]  # cycles that reached the LRS
+    assert (m.loc[m["electrode"] == "tip", "hrs_t"] < floor_A / 100).all()
+    assert (tip["on_off"] < tip["on_off_t"]).all()  # a lower bound of the true ratio
+    assert 0.2 < float(np.median(tip["on_off"] / (tip["lrs_t"] / floor_A))) < 5
     return m
 
 
@@ -65,9 +81,9 @@ def demo(tmp_path_factory, config, params):
     return memristor_cycles(meta, data, params), truth
 
 
-def test_demo_cycles_match_truth(demo):
+def test_demo_cycles_match_truth(demo, params, config):
     cycles, truth = demo
-    _compare(cycles, truth)
+    _compare(cycles, truth, params.read_bias_V, config["lab"]["tip_instrument"]["noise_floor_A"])
     assert list(cycles.columns) == CYCLE_COLUMNS
     for col in ("I_HRS_A", "I_LRS_A", "on_off", "outcome", "set_detected", "reset_detected"):
         assert cycles[col].notna().all()
@@ -96,7 +112,7 @@ def test_demo_device_summary(demo, params):
     assert abs(tip["set_trend_mV_per_cycle"]) < 0.2  # settled: flat after forming
     pads = dev[dev["electrode"] == "pad"].sort_values("pad_side_um")
     assert pads["endurance_cycles"].is_monotonic_decreasing
-    assert pads["n_no_set"].iloc[-1] == pads["n_cycles"].iloc[-1] - 1  # the big pad sets once
+    assert pads["n_reset"].iloc[-1] == 0  # the big pad never resets
 
 
 def test_second_dataset_with_other_values_is_recovered(tmp_path, config, params):
@@ -104,25 +120,25 @@ def test_second_dataset_with_other_values_is_recovered(tmp_path, config, params)
     m = cfg["memristor"]
     tip = m["devices"][0]
     assert tip["electrode"] == "tip"
-    tip.update({"cycles": 60, "first_set_V": -0.38, "settled_set_V": -0.31, "set_limit_V": -0.45,
-                "reset_bias_V": 0.6, "lrs_conductance_S": 1.0e-6, "hrs_conductance_S": 4.0e-11})
+    tip.update({"cycles": 60, "first_set_barrier_eV": 1.85, "set_barrier_eV": 1.64, "set_limit_V": -0.45,
+                "reset_barrier_eV": 2.5, "lrs_conductance_S": 1.0e-6})
     m["devices"] = [tip,
-                    {"electrode": "pad", "pad_side_um": 30.0, "cycles": 25, "first_set_V": -0.36, "settled_set_V": -0.3,
-                     "reset_bias_V": 0.55, "hrs_conductance_S": 3e-9, "lrs_conductance_S": 1e-5},
-                    {"electrode": "pad", "pad_side_um": 300.0, "cycles": 12, "first_set_V": -0.27,
-                     "settled_set_V": -0.27, "reset_bias_V": 0.8, "hrs_conductance_S": 5e-7,
-                     "hrs_nonlinearity_V": 0.3, "lrs_conductance_S": 1.5e-6}]
-    m["kinetic_width_V"] = 0.012
+                    {"electrode": "pad", "pad_side_um": 30.0, "cycles": 25, "first_set_barrier_eV": 1.78,
+                     "set_barrier_eV": 1.6, "reset_barrier_eV": 2.3, "lrs_conductance_S": 1e-5},
+                    {"electrode": "pad", "pad_side_um": 300.0, "cycles": 12, "first_set_barrier_eV": 1.5,
+                     "set_barrier_eV": 1.5, "reset_barrier_eV": 3.0, "lrs_conductance_S": 1.5e-6}]
+    m["charge_number"] = 2.2
+    cfg["tip_instrument"]["noise_floor_A"] = 3e-12
     meta, data, truth = _dataset(tmp_path, cfg, seed=99)
     cycles = memristor_cycles(meta, data, params)
-    _compare(cycles, truth)
+    _compare(cycles, truth, params.read_bias_V, 3e-12)
     vals = {c.claim_id: c for c in memristor_claims(cycles, params)}
     late = truth[(truth["electrode"] == "tip") & (truth["cycle"] > params.forming_cycles)]
     assert abs(vals["memristor_tip_set_V"].reproduced - late["set_bias_V"].median()) <= 0.010
-    assert 1 / 1.5 < vals["memristor_tip_on_off"].reproduced / late["on_off"].median() < 1.5
-    assert 5e3 < vals["memristor_tip_on_off"].reproduced < 5e4  # not the demo's 1e5
+    assert late["set_bias_V"].median() < -0.3  # not the demo's -0.25 V
     big = truth[truth["pad_side_um"] == 300.0]
-    assert 1 / 1.5 < vals["memristor_pad_on_off"].reproduced / big["on_off"].max() < 1.5
+    h, l_ = read_currents(big, params.read_bias_V)
+    assert 1 / 1.5 < vals["memristor_pad_on_off"].reproduced / (l_ / h).max() < 1.5
     assert vals["memristor_pad_resets"].reproduced == 0
 
 
@@ -175,7 +191,7 @@ def test_set_without_reset_and_lrs_start():
 
 def test_set_between_read_bias_samples_does_not_mix_states():
     p = MemristorParams(read_bias_V=-0.1)
-    V, I = _cycle(-0.1, 0.5, n=80)  # the set sample is the first one past the read bias
+    V, I = _cycle(-0.1, 0.5, n=160)  # the set sample is the first one past the read bias
     r = analyse_cycle(V, I, p)
     assert r.set_bias_V is not None
     hrs = 1e-10 * 0.1 * np.sinh(-1.0)
@@ -217,3 +233,20 @@ def test_truncated_cycles_do_not_crash():
     assert t.loc[1, "outcome"].endswith("not read (truncated cycle)")
     vals = {c.claim_id: c for c in memristor_claims(t, MemristorParams(forming_cycles=0))}
     assert np.isfinite(vals["memristor_tip_on_off"].reproduced)
+
+
+def test_noise_floor_hrs_gives_no_false_switches():
+    """An HRS below the instrument floor (a nano-contact): |I|/|V| is noise / V, never a set or reset."""
+    p = MemristorParams()
+    rng = np.random.default_rng(8)
+    false_sets = false_resets = 0
+    for _ in range(300):
+        V, I = _cycle(None, None, G_hrs=1e-16)
+        I = I + 1e-11 * rng.standard_normal(I.size) + rng.uniform(-5e-12, 5e-12)
+        r = analyse_cycle(V, I, p)
+        false_sets += r.set_bias_V is not None
+        false_resets += r.reset_bias_V is not None
+    assert false_sets <= 3 and false_resets <= 3
+    V, I = _cycle(-0.25, 0.5, G_hrs=1e-16)
+    r = analyse_cycle(V, I + 1e-11 * rng.standard_normal(I.size), p)
+    assert r.set_bias_V == pytest.approx(-0.25, abs=0.01) and r.reset_bias_V == pytest.approx(0.5, abs=0.05)

@@ -28,6 +28,8 @@ from llzo.claims import evaluate
 from llzo.interim import load_sweeps
 from llzo.lab import sweeps as lab
 from llzo.lab.demo import SHEET_COLUMNS, domain_rng, write_sheet
+from llzo.lab.instrument import Instrument, ionic_resistance_ohm
+from llzo.lab.truth import km_median as true_km_median
 from llzo.pipeline.ingest_sweeps import ingest
 
 
@@ -56,8 +58,8 @@ def demo_sweeps(tmp_path_factory, config):
 def demo(demo_sweeps, config):
     meta, data, truth = demo_sweeps
     table = _analyse(config, meta, data)
-    truth = truth.drop(columns="window_V").rename(columns={"trigger_bias_V": "true_bias_V",
-                                                           "filament_resistance_ohm": "true_R_ohm"})
+    truth = truth[["sweep_id", "trigger_bias_V", "filament_resistance_ohm", "triggered"]].rename(
+        columns={"trigger_bias_V": "true_bias_V", "filament_resistance_ohm": "true_R_ohm"})
     return table.merge(truth, on="sweep_id")
 
 
@@ -84,61 +86,76 @@ def test_ohmic_back_scan_recovers_filament_resistance(demo):
     assert ok.ohmic_r_squared.min() > 0.99
 
 
-def test_demo_claims_pass(demo, config, repo_root):
+def test_demo_claims(demo, config, repo_root):
+    """GB, GI and HL medians pass the paper; GI is a bound (mostly censored), so the ratio is one too."""
     paper = yaml.safe_load((repo_root / "workflow/config/paper_claims.yaml").read_text())
     a = config["analysis"]["trigger"]
     med = site_medians(demo, n_boot=0)
-    got = {f"trigger_bias_{s.lower()}_V": (m.median_V, m.bound) for s, m in med.items()}
+    for s, m in med.items():
+        p = paper[f"trigger_bias_{s.lower()}_V"]
+        assert evaluate(p["paper_value"], p["relation"], p["tolerance"], m.median_V, m.bound) == "pass", (s, m)
+    assert med["GI"].bound == "lt" and med["GI"].n_censored > med["GI"].n / 2
     tips = demo[demo.electrode == "tip"]
     gi, gb = tips[tips.site == "GI"], tips[tips.site == "GB"]
     ratio, lo, hi = ratio_with_ci((gi.trigger_bias_V, gi.censored), (gb.trigger_bias_V, gb.censored), n_boot=200,
                                   seed=a["bootstrap_seed"])
     assert lo <= ratio <= hi
-    got["trigger_ratio_gi_over_gb"] = (ratio, None)
-    for cid, (value, bound) in got.items():
-        p = paper[cid]
-        assert evaluate(p["paper_value"], p["relation"], p["tolerance"], value, bound) == "pass", (cid, value)
+    p = paper["trigger_ratio_gi_over_gb"]
+    # only a lower bound is measurable; it is consistent with the paper's ~100x (not below its range)
+    assert ratio >= p["paper_value"] - p["tolerance"]
+
+
+def _true_medians(table):
+    out = {}
+    for site, g in table[table.electrode == "tip"].groupby("site"):
+        v, w = g["nucleation_bias_V"].to_numpy(), g["window_V_true"].to_numpy()
+        ev = np.abs(v) <= np.abs(w)
+        m, b = true_km_median(np.where(ev, np.abs(v), np.abs(w)), ev)
+        out[site] = (-m, b)
+    return out
 
 
 def test_second_dataset_other_parameters(tmp_path, config):
-    """Nothing is tuned to the demo: GB -0.3 V, GI -5 V, HL -1 V, other resistance and noise."""
+    """Nothing is tuned to the demo: other thresholds, resistance, noise and counts."""
     cfg = copy.deepcopy(config["lab"])
-    cfg["sweeps"].update(gb_trigger_V=-0.3, gi_trigger_V=-5.0, hl_trigger_V=-1.0, filament_resistance_ohm=2000.0,
-                         noise_A=5e-13, offset_max_A=1e-12, spike_fraction=0.5, points_per_branch=400,
-                         tip_distances_nm=[0, 300, 1000, 2000], tip_sweeps_per_distance=[30, 10, 15, 15],
-                         hl_sweeps=15, pad_sides_um=[10, 100], pad_sweeps_per_side=4)
+    cfg["sweeps"]["nucleation"].update(j0_gb_A_cm2=3e-3, j0_gi_A_cm2=5e-3, j0_hl_A_cm2=2e-2, weibull_modulus_llzo=6.0)
+    cfg["sweeps"].update(filament_resistance_ohm=2000.0, points_per_branch=400)
+    cfg["sweeps"]["plan"].update(tip_distances_nm=[0, 300, 1000, 2000], tip_sweeps_per_distance=[30, 10, 15, 15],
+                                 hl_sweeps=15, pad_sides_um=[10, 100])
+    cfg["tip_instrument"].update(noise_floor_A=5e-11, offset_max_A=5e-11, spike_fraction=0.5)
     meta, data, truth = _make(tmp_path, cfg, seed=99)
     table = _analyse(config, meta, data).merge(truth, on="sweep_id", suffixes=("", "_true"))
     assert (table.censored == ~table.triggered).all()
     med = site_medians(table, n_boot=0)
-    assert med["GB"].median_V == pytest.approx(-0.3, rel=0.05)
-    assert med["GI"].median_V == pytest.approx(-5.0, rel=0.05)
-    assert med["HL"].median_V == pytest.approx(-1.0, rel=0.05)
-    # and equal to the KM median of the true trigger biases within one bias step of the log sweep
-    # (400 points over 4 decades: 2.3 %)
-    for site, m in med.items():
-        g = table[(table.electrode == "tip") & (table.site == site)]
-        true_v = g.trigger_bias_V_true.fillna(g.window_V).to_numpy()
-        assert m.median_V == pytest.approx(censored_median(true_v, ~g.triggered.to_numpy()).median_V, rel=0.025)
+    # equal to the KM median of the true nucleation biases within one bias step of the log sweep
+    # (400 points over 4 decades: 2.3 %) and the step between neighbouring sweeps
+    for site, (v, b) in _true_medians(table).items():
+        assert med[site].median_V == pytest.approx(v, rel=0.04), site
+        assert (med[site].bound == "lt") == b
+    assert med["GI"].median_V < 3 * med["GB"].median_V  # other true values than the demo
     ok = table[~table.censored]
     err = (ok.trigger_bias_V - ok.trigger_bias_V_true).abs()
-    assert np.median(err[ok.site == "GB"]) <= 5e-3
-    assert np.median(err[ok.site == "GI"] / ok.trigger_bias_V_true[ok.site == "GI"].abs()) <= 0.02
+    assert np.median(err / ok.trigger_bias_V_true.abs()) <= 0.01
 
 
 # --- detection on synthetic sweeps --------------------------------------------------------------
-def _sweep(v_t, rng, *, r_ion=3e15, spikes=0, offset=0.0, noise=2e-13, n=600):
+def _instrument(noise=1e-11):
+    return Instrument(compliance_A=1e-3, noise_floor_A=noise, noise_rel=3e-4, offset_max_A=0.0, spike_fraction=0.0,
+                      max_spikes=1, spike_min_A=1e-9, spike_max_A=1e-4)
+
+
+def _sweep(v_t, rng, *, r_ion=3e15, spikes=0, offset=0.0, noise=1e-11, n=600):
     bias = lab.bias_program_V(-10.0, 1e-3, n)
-    cur, trig = lab.simulate_sweep(bias, v_t, 300.0, r_ion, 1e-3, rng, noise_A=noise, offset_A=offset,
-                                   relative_noise=0.01, n_spikes=spikes, spike_A=(1e-9, 1e-4))
-    return bias, cur, trig
+    cur, k = lab.simulate_sweep(bias, v_t, 300.0, r_ion, _instrument(noise), rng, relative_noise=0.01,
+                                offset_A=offset, n_spikes=spikes)
+    return bias, cur, k >= 0
 
 
 def test_no_false_trigger_on_100_spiky_sweeps():
     rng = np.random.default_rng(11)
     for k in range(100):
-        r_ion = 3e15 if k % 2 else lab.ionic_resistance_ohm((50e-6) ** 2, 1000.0, 5e-4)  # tip or 50 um pad
-        bias, cur, trig = _sweep(-50.0, rng, r_ion=r_ion, spikes=1 + k % 5, offset=rng.uniform(-1e-12, 1e-12))
+        r_ion = 3e15 if k % 2 else ionic_resistance_ohm((50e-6) ** 2, 1000.0, 5e-4)  # tip or 50 um pad
+        bias, cur, trig = _sweep(-50.0, rng, r_ion=r_ion, spikes=1 + k % 5, offset=rng.uniform(-3e-11, 3e-11))
         assert not trig
         res = detect_trigger(bias, cur, rise_decades=2.0)
         assert res.censored and res.trigger_bias_V == pytest.approx(-10.0), k
@@ -147,7 +164,7 @@ def test_no_false_trigger_on_100_spiky_sweeps():
 def test_spike_just_before_turnaround_is_not_a_trigger():
     bias = lab.bias_program_V(-10.0, 1e-3, 300)
     rng = np.random.default_rng(0)
-    cur = 2e-13 * rng.standard_normal(bias.size)
+    cur = 1e-11 * rng.standard_normal(bias.size)
     turn = int(np.argmin(bias))
     cur[turn] = -5e-4
     cur[turn - 1] = -5e-4
@@ -157,15 +174,14 @@ def test_spike_just_before_turnaround_is_not_a_trigger():
 def test_detects_trigger_with_offset_spikes_and_linear_sampling():
     rng = np.random.default_rng(5)
     for v_t in (-0.05, -0.12, -0.3, -2.0, -7.5, -9.9):
-        bias, cur, _ = _sweep(v_t, rng, spikes=3, offset=8e-13)
+        bias, cur, _ = _sweep(v_t, rng, spikes=3, offset=3e-11)
         res = detect_trigger(bias, cur, rise_decades=2.0)
         assert not res.censored and abs(res.trigger_bias_V - v_t) <= 0.02 * abs(v_t)
     # a linear 10 mV staircase (another instrument program) and a pad with a large ionic baseline
     down = np.arange(0, -10.0001, -0.01)
     bias = np.r_[down, down[::-1][1:]]
-    r_pad = lab.ionic_resistance_ohm((500e-6) ** 2, 1000.0, 5e-4)
-    cur, _ = lab.simulate_sweep(bias, -0.3, 300.0, r_pad, 1e-3, rng, noise_A=1e-12, offset_A=0.0,
-                                relative_noise=0.01)
+    r_pad = ionic_resistance_ohm((500e-6) ** 2, 1000.0, 5e-4)
+    cur, _ = lab.simulate_sweep(bias, -0.3, 300.0, r_pad, _instrument(), rng, relative_noise=0.01)
     res = detect_trigger(bias, cur, rise_decades=2.0)
     assert not res.censored and abs(res.trigger_bias_V + 0.3) <= 0.01
 

@@ -31,8 +31,8 @@ def test_reads_a_lab_file(tmp_path, lab_config):
     from llzo.lab.demo import domain_rng
 
     c = lab_config
-    c["sweeps"].update(tip_distances_nm=[0], tip_sweeps_per_distance=[2], hl_sweeps=0, pad_sides_um=[],
-                       pad_sweeps_per_side=0)
+    c["sweeps"]["plan"].update(tip_distances_nm=[0], tip_sweeps_per_distance=[2], hl_sweeps=0, pad_sides_um=[],
+                               pad_sweeps_per_side=0)
     (tmp_path / "t").mkdir()
     rows = lab.write(tmp_path, tmp_path / "t", c, domain_rng(0, "sweeps"))["sweeps"]
     df = read_sweep_csv(tmp_path / rows[0]["file"])
@@ -71,8 +71,9 @@ def test_ingest_keeps_trigger_and_memristor_layout(tmp_path, lab_config):
     raw.mkdir()
     (tmp_path / "truth").mkdir()
     c = lab_config
-    c["sweeps"].update(tip_distances_nm=[0, 500], tip_sweeps_per_distance=[2, 2], hl_sweeps=1, pad_sides_um=[50],
-                       pad_sweeps_per_side=1, points_per_branch=100)
+    c["sweeps"]["plan"].update(tip_distances_nm=[0, 500], tip_sweeps_per_distance=[2, 2], hl_sweeps=1,
+                               pad_sides_um=[50], pad_sweeps_per_side=1)
+    c["sweeps"]["points_per_branch"] = 100
     rows = lab.write(raw, tmp_path / "truth", c, domain_rng(0, "sweeps"))["sweeps"]
     # a memristor file (4th column `cycle`) beside the trigger sweeps
     (raw / "sweeps" / "mem.csv").write_text("time_s,bias_V,current_A,cycle\n0,0,0,1\n1,-0.2,-1e-9,1\n2,0,0,2\n")

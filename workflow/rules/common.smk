@@ -14,7 +14,7 @@ if _WF not in sys.path:  # the llzo of this tree, also when another copy is inst
     sys.path.insert(0, _WF)
 from llzo import interim  # noqa: E402
 from llzo.pipeline import sources  # noqa: E402
-from llzo.pipeline.dataset import DEMO, DatasetError, dataset_paths, dataset_sheets  # noqa: E402
+from llzo.pipeline.dataset import DatasetError, dataset_paths, dataset_sheets, is_lab_dataset  # noqa: E402
 from llzo.pipeline.dataset import raw_inputs as _raw_inputs  # noqa: E402
 from llzo.pipeline.notebook import notebook_outputs  # noqa: E402
 from llzo.pipeline.raw_changes import check_raw_manifests  # noqa: E402
@@ -25,7 +25,8 @@ CONDA_ENV = "../../envs/llzo.yaml"  # for `--sdm conda`; relative to workflow/ru
 DATASET = config["dataset"]
 _PATHS = dataset_paths(DATASET)
 RAW, TRUTH, INTERIM, RESULTS = _PATHS["raw"], _PATHS["truth"], _PATHS["interim"], _PATHS["results"]
-IS_DEMO = DATASET == DEMO
+# a virtual-lab dataset: `demo` or a preset workflow/config/lab_presets/<name>.yaml (rule demo_data writes it)
+IS_LAB = is_lab_dataset(DATASET)
 REPORT_INTRO = f"{RESULTS}/report_intro.rst"  # scorecard summary: the report's landing text
 LLZO_ROOT = "workflow/llzo"
 

@@ -1,29 +1,36 @@
-# The virtual lab writes the demo dataset (raw files in the instruments' formats + the truth).
+# The virtual lab writes a lab dataset (raw files in the instruments' formats + the truth): `demo`
+# from the config's `lab` section and `lab_seed`, or a preset, workflow/config/lab_presets/<name>.yaml
+# (`seed` + overrides of `lab`; llzo.lab.presets), for --config dataset=<name>.
+from llzo.lab.presets import preset_path, resolve  # noqa: E402
 
 # llzo.lab.demo imports its domain modules by name (importlib), so list the whole package
 LAB_CODE = sources.package_code("llzo.lab", LLZO_ROOT)
 
+if IS_LAB:
+    LAB_CFG, LAB_SEED = resolve(config["lab"], config["lab_seed"], DATASET)
+    validate({**config, "lab": LAB_CFG, "lab_seed": LAB_SEED}, "../schemas/config.schema.yaml")
 
-rule demo_data:
-    input:
-        code=LAB_CODE,  # editing the virtual lab regenerates the demo
-    output:
-        raw=directory("data/raw/demo"),
-        truth=directory("data/truth/demo"),
-    params:
-        lab=config["lab"],  # a change to any lab parameter regenerates the demo
-        seed=config["lab_seed"],
-        cfg=json_arg(config["lab"]),
-    threads: 1
-    resources:
-        mem_mb=500,  # measured peak RSS ~125 MB
-        runtime=5,
-    log:
-        "results/demo/logs/demo_data.log",
-    conda:
-        CONDA_ENV
-    benchmark:
-        "results/demo/benchmarks/demo_data.tsv"
-    shell:
-        f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} demo-data --raw {{output.raw}} --truth {{output.truth}} "
-        "--seed {params.seed} --config {params.cfg}"
+    rule demo_data:
+        input:
+            code=LAB_CODE,  # editing the virtual lab regenerates the dataset
+            preset=[str(p) for p in [preset_path(DATASET)] if p.is_file()],
+        output:
+            raw=directory(RAW),
+            truth=directory(TRUTH),
+        params:
+            lab=LAB_CFG,  # a change to any lab parameter regenerates the dataset
+            seed=LAB_SEED,
+            cfg=json_arg(LAB_CFG),
+        threads: 1
+        resources:
+            mem_mb=600,  # measured peak RSS ~290 MB (demo), ~200 MB (demo_hard)
+            runtime=5,
+        log:
+            f"{RESULTS}/logs/demo_data.log",
+        conda:
+            CONDA_ENV
+        benchmark:
+            f"{RESULTS}/benchmarks/demo_data.tsv"
+        shell:
+            f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} demo-data --raw {{output.raw}} --truth {{output.truth}} "
+            "--seed {params.seed} --config {params.cfg}"

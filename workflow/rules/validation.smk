@@ -3,7 +3,7 @@
 # dataset whose data/truth/<dataset>/claims_truth.json exists; absent, not failing, for a lab's
 # own data. This is the only rule that reads data/truth.
 
-HAS_TRUTH = IS_DEMO or Path(TRUTH, "claims_truth.json").is_file()
+HAS_TRUTH = IS_LAB or Path(TRUTH, "claims_truth.json").is_file()
 VALIDATION = f"{RESULTS}/validation.csv" if HAS_TRUTH else None
 
 if HAS_TRUTH:
@@ -13,7 +13,7 @@ if HAS_TRUTH:
             paper="workflow/config/paper_claims.yaml",
             tolerances="workflow/config/validation.yaml",
             # the demo's truth folder is made by demo_data; another dataset's file must exist
-            truth=TRUTH if IS_DEMO else f"{TRUTH}/claims_truth.json",
+            truth=TRUTH if IS_LAB else f"{TRUTH}/claims_truth.json",
             claims=[f"{RESULTS}/claims/{n}.json" for n in NOTEBOOKS],
         output:
             csv=report(VALIDATION, caption="../report/validation.rst", category="Scorecard"),

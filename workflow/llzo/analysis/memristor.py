@@ -91,18 +91,44 @@ class CycleResult:
         return float(abs(self.I_LRS_A) / max(abs(self.I_HRS_A), 1e-30))
 
 
+def _defined(g: np.ndarray, factor: float) -> bool:
+    """Whether conductances ``g`` describe one state: their spread is below ``1 - 1/factor`` of their median.
+
+    A conducting state (filament, ionic contact) has a conductance that changes little from sample
+    to sample; a current at the instrument's floor gives ``|I|/|V|`` that scatters by its own size.
+    """
+    med = float(np.median(g))
+    return med > 0 and float(np.max(g) - np.min(g)) <= (1.0 - 1.0 / factor) * med
+
+
 def _find_switch(V: np.ndarray, I: np.ndarray, idx: np.ndarray, factor: float, n_base: int, rising: bool) -> int | None:
-    """First index in ``idx`` where ``|I|/|V|`` jumps up (``rising``) or down by ``factor`` and stays."""
+    """First index in ``idx`` where ``|I|/|V|`` jumps up (``rising``) or down by ``factor`` and stays.
+
+    A switch needs a full baseline of ``n_base`` samples before it. A rise (set) must also lift
+    ``|I|`` (at the switch sample and as the median of the next ``n_base`` samples) by ``factor``
+    above the largest ``|I|`` and above the full spread (max - min) of the signed current seen
+    before it in ``idx``; a fall (reset) must start from a defined conductance (:func:`_defined`)
+    and bring the median ``|I|`` of the next samples ``factor`` below the smallest ``|I|`` seen
+    before it. Where the current is at the instrument's floor (the HRS of a nano-contact is
+    femtoamperes), ``|I|/|V|`` is noise divided by the bias and rises or falls whenever ``|V|``
+    changes or the noise fluctuates, but the current itself neither grows out of its own
+    scatter nor collapses.
+    """
     if idx.size < 2:
         return None
-    g = np.abs(I[idx]) / np.abs(V[idx])
-    g = np.maximum(g, 1e-300)
-    for j in range(1, g.size):
-        base = float(np.median(g[max(0, j - n_base): j]))
+    a = np.abs(I[idx])
+    g = np.maximum(a / np.abs(V[idx]), 1e-300)
+    a_min = np.minimum.accumulate(a)
+    a_max = np.maximum(np.maximum.accumulate(a), np.maximum.accumulate(I[idx]) - np.minimum.accumulate(I[idx]))
+    for j in range(n_base, g.size):
+        base = float(np.median(g[j - n_base: j]))
         after = float(np.median(g[j: j + n_base]))
-        if rising and g[j] >= factor * base and after >= factor * base:
+        a_after = float(np.median(a[j: j + n_base]))
+        if (rising and g[j] >= factor * base and after >= factor * base
+                and min(a[j], a_after) >= factor * a_max[j - 1]):
             return int(idx[j])
-        if not rising and g[j] * factor <= base and after * factor <= base:
+        if (not rising and g[j] * factor <= base and after * factor <= base and a_after * factor <= a_min[j - 1]
+                and _defined(g[j - n_base: j], factor)):
             return int(idx[j])
     return None
 
@@ -113,7 +139,9 @@ def _find_reset(V: np.ndarray, I: np.ndarray, pos: np.ndarray, params: Memristor
     On the rising part (0 -> reset limit) a reset is an abrupt fall of ``|I|/|V|`` (see
     :func:`_find_switch`). On the way back the ionic HRS conductance itself falls steeply with
     the bias, so there a reset is a fall by ``switch_factor`` below the rising part's conductance
-    at the same bias (no hysteresis: no reset), persisting over ``baseline_samples``.
+    at the same bias (no hysteresis: no reset), persisting over ``baseline_samples``, that also
+    brings ``|I|`` below every earlier current of the half cycle (a current at the instrument's
+    floor cannot fall).
     """
     if pos.size < 2:
         return None
@@ -126,8 +154,13 @@ def _find_reset(V: np.ndarray, I: np.ndarray, pos: np.ndarray, params: Memristor
     ref = np.interp(V[down], V[up], g_up)  # V rises along ``up``
     low = np.abs(I[down]) / np.abs(V[down]) * params.switch_factor <= ref
     n = params.baseline_samples
+    # as for a fall on the rising part: the current must collapse below everything before it
+    a_min = np.minimum.accumulate(np.abs(I[np.r_[up, down]]))[up.size - 1:]
     for j in np.nonzero(low)[0]:
-        if low[j: j + n].all():
+        lo = max(0, j - n)
+        g_ref = ref[lo: j] if j > lo else g_up[-n:]  # the conducting state it falls from, at the same biases
+        if (low[j: j + n].all() and float(np.median(np.abs(I[down[j: j + n]]))) * params.switch_factor <= a_min[j]
+                and _defined(g_ref, params.switch_factor)):
             return int(down[j])
     return None
 

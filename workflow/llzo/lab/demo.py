@@ -1,5 +1,8 @@
 """Assemble a whole lab dataset: every domain writes its raw files; sheets and truth beside them.
 
+After the domains, :func:`llzo.lab.truth.write_claims_truth` writes ``claims_truth.json``: the
+true value of every claim the lab determines, from the domains' latent variables.
+
 A domain is a module ``llzo.lab.<name>`` with a function::
 
     write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: numpy.random.Generator) -> dict[str, list[dict]]
@@ -22,9 +25,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from llzo.lab.truth import write_claims_truth
+
 log = logging.getLogger(__name__)
 
-#: Domains in the order they run; a domain whose module does not exist yet is skipped.
+#: Domains in the order they run; a domain whose module does not exist or whose config block is
+#: absent is skipped.
 DOMAINS = ("sweeps", "memristor", "maps", "echem")
 
 #: Column order of each sheet as in the raw-data contract (docs/data-contract.md).
@@ -79,4 +85,5 @@ def make_dataset(raw_dir: str | Path, truth_dir: str | Path, cfg: dict, seed: in
             sheets.setdefault(sheet, []).extend(rows)
     for sheet, rows in sheets.items():
         write_sheet(rows, SHEET_COLUMNS[sheet], raw_dir / f"{sheet}.tsv")
+    write_claims_truth(truth_dir, cfg, truth_dir.name, seed)
     log.info("virtual lab: wrote %s", ", ".join(f"{k}.tsv ({len(v)} rows)" for k, v in sheets.items()))

@@ -8,24 +8,43 @@ device stays in LRS.
 
 Model, per device (one multi-cycle CSV, cycles ``0 -> set_limit_V -> 0 -> reset_limit_V -> 0``):
 
-* HRS current: ionic, ``I = G_hrs * V0 * sinh(V / V0)`` (Butler-Volmer-like non-linearity);
-  plus the ohmic leak ``G_leak * V`` of dead Li left by incomplete resets.
-* Set: filament nucleation is a Poisson process whose rate rises exponentially with the
-  overpotential beyond the characteristic set bias ``V*_c``:
-  ``lambda(V) = |dV/dt| / V_k * exp((V*_c - V) / V_k)``, so the set bias scatters around
-  ``V*_c`` by ~``V_k``. ``V*_c`` relaxes from ``first_set_V`` to ``settled_set_V`` over
-  ``forming_tau_cycles`` (the residual filament stub left by earlier cycles eases nucleation).
-  Within a sweep that never reaches ``V*_c`` the cycle has no set.
-* LRS: the bridged filament is ohmic, ``G_f`` (log-normal cycle-to-cycle scatter), clipped at the
-  compliance of the source.
-* Reset: filament rupture under positive bias, same kinetics around ``reset_bias_V``. The stripped
-  fraction depends on the electrode size, ``r = 1 / (1 + (side / reversibility_half_side_um)^n)``
-  (tip: the Hertz contact diameter, ~nm, so r ~ 1). If ``r >= 0.5`` the filament breaks (reset)
-  and ``(1 - r) G_f`` stays behind as leak; otherwise the filament is only thinned to
-  ``(1 - r) G_f`` and the device stays in LRS (no reset).
+* **HRS: the contact's ionic current**, the same physics as the trigger sweeps
+  (:mod:`llzo.lab.sweeps`): the interface (small-signal resistance ``ASR / A``; tip: the Hertz
+  contact of ``lab.tip`` on the grain modulus with the tip ASR; pad: side^2 with the Au-pad ASR,
+  ``lab.material``) is Butler-Volmer-like with width ``V0 = 2 k T / e``, in series with the
+  constriction resistance ``1 / (4 sigma a)`` of the contact
+  (:func:`llzo.lab.instrument.interface_current_A`).
+  At a tip this is femtoamperes: the measured HRS is the instrument's floor, as the paper says
+  ("not measurable with the current nanoelectrochemical measurement setup"); at a 500 um pad it
+  is microamperes. Plus the ohmic leak ``G_leak V`` of dead Li left by incomplete resets.
+* **Set: thermally activated nucleation.** The nucleation rate rises with the overpotential,
+  ``lambda = nu exp(-(E_b - alpha e |V|) / k T)`` (transition-state theory with a field-lowered
+  barrier; Menzel et al., Adv. Funct. Mater. 25, 6306 (2015) for filamentary switching); the
+  set is where the accumulated hazard ``int lambda dt`` reaches an exponential draw, so the set
+  bias follows from the barrier, the attempt frequency and the sweep rate (a slower sweep sets
+  earlier), and scatters by ``k T / (alpha e)``. The barrier relaxes from ``first_set_barrier_eV``
+  to ``set_barrier_eV`` over ``forming_tau_cycles`` (the residual Li stub of earlier cycles eases
+  nucleation). A cycle whose hazard never reaches the draw has no set.
+* **LRS**: the bridged filament is ohmic, ``G_f`` (log-normal cycle-to-cycle scatter).
+* **Reset**: rupture under positive bias with the same kinetics and barrier
+  ``reset_barrier_eV``. The stripped fraction depends on the electrode size,
+  ``r = 1 / (1 + (side / reversibility_half_side_um)^n)`` (tip: the Hertz contact diameter, ~nm,
+  so r ~ 1). If ``r >= 0.5`` the filament breaks (reset) and ``(1 - r) G_f`` stays behind as
+  leak; otherwise it is only thinned to ``(1 - r) G_f`` and the device stays in LRS (no reset).
+* **Measurement**: :class:`llzo.lab.instrument.Instrument`, the one model of every tip/pad I-V
+  (``lab.tip_instrument``): compliance, floor, gain noise, offset, contact glitches.
 
-Truth (``memristor_truth.tsv``): per cycle the set bias (empty = no set), reset bias (empty =
-no reset), the noise-free HRS and LRS currents at ``read_bias_V`` and their ratio.
+Parameters chosen to resemble the paper (``lab.memristor``): the settled tip barrier puts the
+set near the -0.25 V of Fig. 6f at the lab's sweep rate; the first cycles need more (forming);
+the tip LRS conductance (1e-5 S) is a thin filament whose current at -0.1 V, over the Keithley's
+~10 pA floor, is the ~1e5 on/off of Fig. 6g-i; the pad LRS conductances and the reversibility
+law give the 500 um pad's single set, no reset and on/off < 10 of Fig. 6e.
+
+Truth (``memristor_truth.tsv``), per cycle: ``set_bias_V`` / ``reset_bias_V`` (empty = none),
+and the noise-free state needed to evaluate the HRS/LRS currents at any read bias
+(:func:`state_current_A`): ``r_interface_ohm``, ``r_series_ohm``, ``v0_V``, ``g_desc_S`` (ohmic conductance
+on the descending branch before a set: leak, or filament + leak when the cycle starts bridged),
+``g_set_S`` (after the set, at the end of the negative half), ``compliance_A``.
 """
 
 from __future__ import annotations
@@ -36,9 +55,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from llzo.lab.instrument import (
+    K_B_OVER_E_V_K,
+    Instrument,
+    butler_volmer_width_V,
+    hertz_area_m2,
+    interface_current_A,
+    spreading_resistance_ohm,
+)
+
 #: Columns of memristor_truth.tsv.
-TRUTH_COLUMNS = ["sweep_id", "electrode", "pad_side_um", "cycle", "set_bias_V", "reset_bias_V",
-                 "I_HRS_A", "I_LRS_A", "on_off", "read_bias_V"]
+TRUTH_COLUMNS = ["sweep_id", "electrode", "pad_side_um", "cycle", "set_bias_V", "reset_bias_V", "r_interface_ohm",
+                 "r_series_ohm", "v0_V", "g_desc_S", "g_set_S", "compliance_A"]
 
 
 @dataclass
@@ -48,6 +76,9 @@ class _State:
     bridged: bool = False
     G_f_S: float = 0.0       # conductance of the bridging filament
     G_leak_S: float = 0.0    # dead-Li leak left by incomplete resets
+
+    def ohmic_S(self) -> float:
+        return self.G_leak_S + (self.G_f_S if self.bridged else 0.0)
 
 
 def _cycle_bias(set_limit_V: float, reset_limit_V: float, n_set: int, n_reset: int) -> np.ndarray:
@@ -60,10 +91,12 @@ def _cycle_bias(set_limit_V: float, reset_limit_V: float, n_set: int, n_reset: i
     return np.concatenate([neg, pos])
 
 
-def _current(V: np.ndarray | float, st: _State, G_hrs_S: float, V0_V: float) -> np.ndarray | float:
-    """Noise-free current (A) of the device in state ``st`` at bias ``V``."""
-    I_ion = G_hrs_S * V0_V * np.sinh(np.asarray(V) / V0_V)
-    return I_ion + (st.G_leak_S + (st.G_f_S if st.bridged else 0.0)) * np.asarray(V)
+def state_current_A(V: np.ndarray | float, r_interface_ohm: float, r_series_ohm: float, v0_V: float,
+                    g_ohmic_S: float, compliance_A: float) -> np.ndarray:
+    """Noise-free current (A): the contact's ionic current plus the filament/leak ``g_ohmic V``, clipped."""
+    V = np.asarray(V, dtype=float)
+    I = interface_current_A(V, r_interface_ohm, r_series_ohm, v0_V) + g_ohmic_S * V
+    return np.clip(I, -compliance_A, compliance_A)
 
 
 def reversibility(side_um: float, half_side_um: float, exponent: float) -> float:
@@ -77,18 +110,32 @@ def tip_contact_diameter_um(tip_radius_nm: float, tip_force_nN: float, modulus_G
     return 2.0 * a_m * 1e6
 
 
-def simulate_device(dev: dict, common: dict, side_um: float,
+def hazard_rate_per_s(bias_magnitude_V: float, barrier_eV: float, attempt_Hz: float, charge_number: float,
+                      kT_eV: float) -> float:
+    """Thermally activated rate ``nu exp(-(E_b - alpha |V|) / kT)`` (1/s), energies in eV."""
+    return float(attempt_Hz * np.exp((charge_number * bias_magnitude_V - barrier_eV) / kT_eV))
+
+
+def simulate_device(dev: dict, common: dict, side_um: float, r_interface_ohm: float, r_series_ohm: float,
+                    v0_V: float, kT_eV: float, instrument: Instrument,
                     rng: np.random.Generator) -> tuple[pd.DataFrame, list[dict]]:
     """Simulate the cycles of one device.
 
     Parameters
     ----------
     dev
-        One entry of ``lab.memristor.devices``.
+        One entry of ``lab.memristor.devices`` merged over ``device_defaults``.
     common
-        ``lab.memristor`` (sample period, noise, kinetics width, reversibility law, read bias).
+        ``lab.memristor`` (sample period, kinetics, reversibility law).
     side_um
         Electrode size (pad side, or the tip's contact diameter) in um.
+    r_interface_ohm, r_series_ohm, v0_V
+        Small-signal interface resistance and series (spreading) resistance of the contact (ohm),
+        and the Butler-Volmer width (V).
+    kT_eV
+        Thermal energy (eV).
+    instrument
+        The measurement chain.
     rng
         Random stream of this device.
 
@@ -98,68 +145,59 @@ def simulate_device(dev: dict, common: dict, side_um: float,
         The sweep ``time_s, bias_V, current_A, cycle`` and the per-cycle truth rows.
     """
     dt_s = float(common["sample_period_s"])
-    Vk = float(common["kinetic_width_V"])
-    V0 = float(dev["hrs_nonlinearity_V"])
-    G_hrs = float(dev["hrs_conductance_S"])
-    comp = float(dev["compliance_A"])
-    read_V = float(common["read_bias_V"])
+    nu, alpha = float(common["attempt_frequency_Hz"]), float(common["charge_number"])
+    comp = instrument.compliance_A
     r = reversibility(side_um, common["reversibility_half_side_um"], common["reversibility_exponent"])
     bias_c = _cycle_bias(dev["set_limit_V"], dev["reset_limit_V"], dev["points_set"], dev["points_reset"])
     n = bias_c.size
     n_set = int(dev["points_set"])
+    I_ion = interface_current_A(bias_c, r_interface_ohm, r_series_ohm, v0_V)  # the same every cycle
+    offset = instrument.draw_offset_A(rng)
+    n_spikes = instrument.draw_spikes(rng)
     st = _State()
-    V_all, I_all, cyc_all, truth = [], [], [], []
+    V_all, I_all, truth = [], [], []
     for c in range(1, int(dev["cycles"]) + 1):
         form = np.exp(-(c - 1) / float(dev["forming_tau_cycles"]))
-        V_star = dev["settled_set_V"] + (dev["first_set_V"] - dev["settled_set_V"]) * form
+        barrier = dev["set_barrier_eV"] + (dev["first_set_barrier_eV"] - dev["set_barrier_eV"]) * form
         G_lrs = dev["lrs_conductance_S"] * (1.0 - dev["forming_lrs_deficit"] * form)
-        G_new = G_lrs * float(np.exp(rng.normal(0.0, dev["lrs_scatter"])))
+        G_new = G_lrs * float(np.exp(rng.normal(0.0, dev["lrs_log_sd"])))
         e_set, e_reset = rng.exponential(), rng.exponential()
         haz = 0.0
         set_V = reset_V = np.nan
+        g_desc = np.nan
         I = np.empty(n)
-        state_at = []  # device state (bridged, conductance) at each sample, for the truth read
         for k in range(n):
             V = bias_c[k]
-            dV = abs(V - bias_c[k - 1]) if k else abs(V)
             if k < n_set:  # negative half: nucleation while not bridged; a bridge thickens again
+                if st.bridged and V < 0:
+                    st.G_f_S = max(st.G_f_S, G_new)
+                if np.isnan(g_desc):
+                    g_desc = st.ohmic_S()
                 if not st.bridged and V < 0:
-                    haz += dV / Vk * np.exp((V_star - V) / Vk)
+                    haz += dt_s * hazard_rate_per_s(-V, barrier, nu, alpha, kT_eV)
                     if haz >= e_set:
                         st.bridged, st.G_f_S, set_V = True, G_new, V
-                elif st.bridged and V < 0:
-                    st.G_f_S = max(st.G_f_S, G_new)
                 if k == n_set - 1:
                     haz = 0.0
+                    g_set = st.ohmic_S()
             elif st.bridged and V > 0 and np.isnan(reset_V) and r > 0:
-                haz += dV / Vk * np.exp((V - dev["reset_bias_V"]) / Vk)
+                haz += dt_s * hazard_rate_per_s(V, dev["reset_barrier_eV"], nu, alpha, kT_eV)
                 if haz >= e_reset:
                     if r >= 0.5:  # the filament breaks; its unstripped part stays as leak
                         st.bridged, st.G_leak_S, reset_V = False, st.G_leak_S + (1.0 - r) * st.G_f_S, V
                     else:  # only thinned: stays in LRS
                         st.G_f_S *= 1.0 - r
                         haz = -np.inf
-            I[k] = _current(V, st, G_hrs, V0)
-            state_at.append(_State(st.bridged, st.G_f_S, st.G_leak_S))
-        I_clip = np.clip(I, -comp, comp)
-        noise = rng.normal(0.0, 1.0, n) * (common["noise_rel"] * np.abs(I_clip) + common["noise_floor_A"])
+            I[k] = I_ion[k] + st.ohmic_S() * V
         V_all.append(bias_c)
-        I_all.append(np.clip(I_clip + noise, -comp, comp))
-        cyc_all.append(np.full(n, c))
-        # truth read: the state where each branch of the negative half crosses read_bias_V
-        h1 = n_set // 2
-        k_desc = int(np.argmax(bias_c[:h1] <= read_V)) if (bias_c[:h1] <= read_V).any() else h1 - 1
-        ret = bias_c[h1:n_set]
-        k_ret = h1 + (int(np.argmax(ret >= read_V)) if (ret >= read_V).any() else ret.size - 1)
-        s_h, s_l = state_at[max(k_desc - 1, 0)], state_at[k_ret]
-        I_hrs = float(np.clip(_current(read_V, s_h, G_hrs, V0), -comp, comp))
-        I_lrs = float(np.clip(_current(read_V, s_l, G_hrs, V0), -comp, comp))
-        truth.append({"cycle": c, "set_bias_V": set_V, "reset_bias_V": reset_V, "I_HRS_A": I_hrs,
-                      "I_LRS_A": I_lrs, "on_off": I_lrs / I_hrs, "read_bias_V": read_V})
+        I_all.append(np.clip(I, -comp, comp))
+        truth.append({"cycle": c, "set_bias_V": set_V, "reset_bias_V": reset_V, "r_interface_ohm": r_interface_ohm,
+                      "r_series_ohm": r_series_ohm, "v0_V": v0_V, "g_desc_S": g_desc, "g_set_S": g_set,
+                      "compliance_A": comp})
     bias = np.concatenate(V_all)
-    time = np.arange(bias.size) * dt_s
-    df = pd.DataFrame({"time_s": time, "bias_V": bias, "current_A": np.concatenate(I_all),
-                       "cycle": np.concatenate(cyc_all)})
+    current = instrument.measure(np.concatenate(I_all), rng, offset_A=offset, n_spikes=n_spikes)
+    df = pd.DataFrame({"time_s": np.arange(bias.size) * dt_s, "bias_V": bias, "current_A": current,
+                       "cycle": np.repeat(np.arange(1, int(dev["cycles"]) + 1), n)})
     return df, truth
 
 
@@ -171,8 +209,8 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
     raw_dir, truth_dir
         Dataset and truth folders.
     cfg
-        The whole ``lab`` section; this domain reads ``cfg["memristor"]`` (and the tip geometry
-        of ``cfg["sweeps"]`` for tip rows).
+        The whole ``lab`` section; this domain reads ``memristor``, ``material``, ``tip`` and
+        ``tip_instrument``.
     rng
         Random stream of this domain.
 
@@ -181,29 +219,37 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
     dict
         ``{"sweeps": rows}`` with ``protocol = memristor``.
     """
-    m = cfg["memristor"]
-    tip = cfg.get("sweeps", {})
+    m, mat, tip = cfg["memristor"], cfg["material"], cfg["tip"]
+    inst = Instrument.from_config(cfg["tip_instrument"])
+    kT_eV = K_B_OVER_E_V_K * (mat["temperature_C"] + 273.15)
+    v0 = butler_volmer_width_V(mat["temperature_C"])
     (raw_dir / "sweeps").mkdir(exist_ok=True)
     rows, truth = [], []
     for i, dev_cfg in enumerate(m["devices"]):
         dev = {**m.get("device_defaults", {}), **dev_cfg}
         electrode = dev["electrode"]
         if electrode == "tip":
-            r_nm = float(dev.get("tip_radius_nm", tip.get("tip_radius_nm", 20.0)))
-            P_nN = float(dev.get("tip_force_nN", tip.get("tip_force_nN", 400.0)))
-            side_um = tip_contact_diameter_um(r_nm, P_nN, m["modulus_GPa"])
+            r_nm, P_nN = float(tip["radius_nm"]), float(tip["force_nN"])
+            side_um = tip_contact_diameter_um(r_nm, P_nN, mat["modulus_gi_GPa"])
+            area_m2 = hertz_area_m2(r_nm * 1e-9, P_nN * 1e-9, mat["modulus_gi_GPa"] * 1e9)
+            asr = mat["tip_asr_ohm_cm2"]["LLZO"]
             sid = f"mem_tip_{i:02d}"
         else:
             side_um = float(dev["pad_side_um"])
+            area_m2 = (side_um * 1e-6) ** 2
+            asr = mat["pad_asr_ohm_cm2"]
             sid = f"mem_pad{side_um:g}um_{i:02d}"
-        df, t_rows = simulate_device(dev, m, side_um, np.random.default_rng(rng.integers(2**63)))
+        r_int = asr / (area_m2 * 1e4)
+        r_sp = spreading_resistance_ohm(area_m2, mat["conductivity_S_cm"])
+        df, t_rows = simulate_device(dev, m, side_um, r_int, r_sp, v0, kT_eV, inst,
+                                     np.random.default_rng(rng.integers(2**63)))
         rel = f"sweeps/{sid}.csv"
         with open(raw_dir / rel, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(f"# instrument: Keithley 2400, memristor cycling, sweep {sid}\n")
             fh.write(f"# limits: set {dev['set_limit_V']} V, reset {dev['reset_limit_V']} V\n")
             df.to_csv(fh, index=False, float_format="%.7g", lineterminator="\n")
         row = {"sweep_id": sid, "file": rel, "protocol": "memristor", "site": dev.get("site", "GB"),
-               "electrode": electrode, "compliance_A": dev["compliance_A"]}
+               "electrode": electrode, "compliance_A": inst.compliance_A}
         if electrode == "tip":
             row.update({"tip_radius_nm": r_nm, "tip_force_nN": P_nN, "distance_to_gb_nm": 0.0})
         else:

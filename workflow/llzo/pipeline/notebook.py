@@ -84,13 +84,32 @@ def git_commit(repo: Path) -> str:
         return "unknown"
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive ``stream`` outputs of the same name (stdout/stderr) into one.
+
+    How the kernel splits a cell's printed text into stream messages depends on timing (the
+    output is flushed periodically), so two runs of the same cell can store the same text as one
+    or as several outputs; joined, the stored notebook is byte-identical.
+    """
+    merged: list = []
+    for o in outputs:
+        if (merged and o.get("output_type") == "stream" and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == o.get("name")):
+            merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(o["text"])
+        else:
+            merged.append(o)
+    return merged
+
+
 def strip_timestamps(nb) -> None:
-    """Remove run-dependent metadata (times, durations, random cell ids) from a notebook in place."""
+    """Remove run-dependent metadata (times, durations, random cell ids, stream chunking) in place."""
     pm = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "exception"):
         pm.pop(key, None)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:03d}"
+        if "outputs" in cell:
+            cell["outputs"] = merge_streams(cell["outputs"])
         cell.metadata.pop("execution", None)
         cpm = cell.metadata.get("papermill", {})
         for key in ("start_time", "end_time", "duration", "exception", "status"):
