@@ -1,0 +1,134 @@
+"""Panels of Fig. 5d, e: Nyquist plots with fits, fit residuals, interface resistances.
+
+Panel functions draw into a given matplotlib ``Axes`` (or ``Figure``) and do no I/O. Impedances are
+drawn area-specific (ohm cm2: Z x electrode area), residuals in % of abs(Z).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from llzo.analysis.eis import GROUPS, SpectrumResult, fit_residuals_pct, predict
+
+#: Axis labels in the paper's units.
+LABELS = {
+    "re": r"Z$'$ ($\Omega$ cm$^2$)",
+    "im": r"$-$Z$''$ ($\Omega$ cm$^2$)",
+    "f": "Frequency (Hz)",
+    "resid": "Fit residual (%)",
+    "r_int": r"R$_{int}$ ($\Omega$ cm$^2$)",
+}
+
+
+def _fit_curve(res: SpectrumResult, n: int = 300) -> tuple[np.ndarray, np.ndarray] | None:
+    if res.fit is None or res.f_Hz.size < 2:
+        return None
+    ff = np.logspace(np.log10(res.f_Hz.min()), np.log10(res.f_Hz.max()), n)
+    return ff, predict(res.fit, ff)
+
+
+def nyquist(ax, res: SpectrumResult, *, label: str, color: str | None = None, fit: bool = True) -> None:
+    """Measured spectrum (markers; hollow when the value is ambiguous or not fitted) and the fit (line)."""
+    A = res.area_cm2
+    Z = res.Z_ohm * A
+    face = color if res.status == "ok" else "none"
+    (pts,) = ax.plot(Z.real, -Z.imag, "o", ms=2.5, mfc=face, color=color, mew=0.6,
+                     label=label if res.status == "ok" else f"{label} ({res.status})")
+    curve = _fit_curve(res) if fit else None
+    if curve is not None:
+        Zf = curve[1] * A
+        ax.plot(Zf.real, -Zf.imag, "-", color=pts.get_color(), lw=0.8)
+    ax.set_xlabel(LABELS["re"])
+    ax.set_ylabel(LABELS["im"])
+
+
+def residuals(ax, res: SpectrumResult, *, color: str | None = None, label: str | None = None) -> None:
+    """Relative residuals of the fit versus frequency: real part (circles), imaginary part (crosses)."""
+    f, rr, ri = fit_residuals_pct(res)
+    ax.plot(f, rr, "o-", ms=2, lw=0.5, color=color, label=label)
+    ax.plot(f, ri, "x--", ms=2.5, lw=0.5, color=color)
+    ax.axhline(0, color="0.6", lw=0.5)
+    ax.set_xscale("log")
+    ax.set_xlabel(LABELS["f"])
+    ax.set_ylabel(LABELS["resid"])
+
+
+def nyquist_with_residuals(fig, results: dict[str, SpectrumResult], table: pd.DataFrame) -> list[str]:
+    """Fig. 5d: one spectrum per group (the first unambiguous one) with its fit, and the fit residuals.
+
+    Returns
+    -------
+    list of str
+        The run ids drawn.
+    """
+    gs = fig.add_gridspec(2, 1, height_ratios=[2.2, 1.0], hspace=0.35)
+    ax, axr = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
+    drawn = []
+    for il, st, _cid, label in GROUPS:
+        g = table[(table["interlayer"] == il) & (table["state"] == st)]
+        if g.empty:
+            continue
+        ok = g[g["status"] == "ok"]
+        run = (ok if len(ok) else g)["run_id"].iloc[0]
+        res = results[run]
+        line = ax.plot([], [])[0]
+        color = line.get_color()
+        line.remove()
+        nyquist(ax, res, label=label, color=color)
+        residuals(axr, res, color=color)
+        drawn.append(run)
+    ax.set_aspect("equal", adjustable="datalim")
+    if drawn:
+        ax.legend(loc="upper left")
+    return drawn
+
+
+def spectra_grid(fig, results: dict[str, SpectrumResult], ncols: int = 4) -> None:
+    """Every spectrum: Nyquist with fit, titled with run id, status and KK verdict (supplementary)."""
+    runs = list(results)
+    nrows = max(1, int(np.ceil(len(runs) / ncols)))
+    for i, run in enumerate(runs):
+        ax = fig.add_subplot(nrows, ncols, i + 1)
+        res = results[run]
+        nyquist(ax, res, label=run, color="#1f4e79")
+        kk = {None: "KK n/a", True: "KK valid", False: "KK-invalid"}[res.kk_valid]
+        r = f"{res.R_int_ohm_cm2:.3g}" if np.isfinite(res.R_int_ohm_cm2) else "-"
+        ax.set_title(f"{run}\n{res.status}, {kk}, R_int {r}", fontsize=5)
+        ax.tick_params(labelsize=5)
+        ax.xaxis.label.set_size(5)
+        ax.yaxis.label.set_size(5)
+
+
+def r_int_bars(ax, cells: pd.DataFrame, claims: dict[str, float]) -> None:
+    """Fig. 5e: median R_int per group (bars) over the unambiguous cells (dots); ambiguous cells as x.
+
+    Parameters
+    ----------
+    cells
+        :func:`llzo.analysis.eis.cell_values` table.
+    claims
+        ``{claim_id: median}`` (NaN when no cell was unambiguous).
+    """
+    labels, x = [], 0
+    for il, st, cid, label in GROUPS:
+        g = cells[(cells["interlayer"] == il) & (cells["state"] == st)]
+        if g.empty:
+            continue
+        m = claims.get(cid, np.nan)
+        if np.isfinite(m):
+            ax.bar(x, m, color="#1f4e79", alpha=0.8, width=0.6)
+        ok = g[g["status"] == "ok"]
+        jitter = np.linspace(-0.15, 0.15, max(len(ok), 1))[: len(ok)]
+        ax.plot(x + jitter, ok["R_int_ohm_cm2"], "o", color="k", ms=3)
+        bad = g[g["status"] != "ok"]
+        if len(bad):
+            ax.plot(np.full(len(bad), x), np.full(len(bad), np.nan), "x")  # keeps the colour cycle simple
+            ax.annotate(f"{len(bad)} ambiguous", (x, 0.02), xycoords=("data", "axes fraction"), ha="center",
+                        fontsize=6, color="#c0392b")
+        labels.append(label)
+        x += 1
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels)
+    ax.set_yscale("log")
+    ax.set_ylabel(LABELS["r_int"])
