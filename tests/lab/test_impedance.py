@@ -91,3 +91,38 @@ def test_analysis_circuits_cannot_reproduce_the_lab_exactly():
     cand = Candidate(2, True, False)
     own = CircuitModel(cand, F, 0.6).impedance(np.array([250.0, -2e-6, 50.0, 5e-7, 0.9, 760.0, 1e-3, 0.85]))
     assert fit_spectrum(F, own, EISParams()).rel_rmse < 1e-6
+
+
+def test_echem_writes_peis_repeats_and_truth(tmp_path):
+    """lab.echem's PEIS part: eis_repeats files per cell and state, truth per interface, readable .mpt."""
+    import copy
+    import json
+
+    import yaml
+
+    from llzo.io.biologic import read_mpt
+    from llzo.lab import echem
+    from tests.conftest import REPO
+
+    cfg = yaml.safe_load((REPO / "workflow/config/config.yaml").read_text(encoding="utf-8"))
+    c = copy.deepcopy(cfg["lab"]["echem"])
+    c.update(cells_per_group=1, sym_duration_h={"none": 2.0, "Au": 2.0, "HL": 2.0}, sym_dt_s=60.0)
+    for k in c["full"]:
+        c["full"][k]["cycles"] = 2
+    raw, truth = tmp_path / "raw", tmp_path / "truth"
+    raw.mkdir(), truth.mkdir()
+    rows = echem.write(raw, truth, {"echem": c}, np.random.default_rng(0))["echem"]
+    peis = [r for r in rows if r["technique"] == "PEIS"]
+    assert len(peis) == 4 * c["eis_repeats"]
+    t = json.loads((truth / "echem_truth.json").read_text())["peis"]
+    for r in peis:
+        tr = t[r["run_id"]]
+        assert tr["cell"] == r["cell"] and len(tr["r_int_interfaces_ohm_cm2"]) == 2
+        assert tr["r_int_ohm_cm2"] == pytest.approx(np.mean(tr["r_int_interfaces_ohm_cm2"]))
+        d = read_mpt(raw / r["file"]).data
+        assert len(d) == F.size and d["freq/Hz"].iloc[0] == pytest.approx(1e6)
+    # repeats of one cell drift a little, interfaces of one cell differ a little
+    a, b = t["peis_none_1_pristine_1"], t["peis_none_1_pristine_2"]
+    assert a["r_int_ohm_cm2"] != b["r_int_ohm_cm2"]
+    assert b["r_int_ohm_cm2"] == pytest.approx(a["r_int_ohm_cm2"], rel=0.05)
+    assert a["r_int_ohm_cm2"] == pytest.approx(1000.0, rel=0.25)

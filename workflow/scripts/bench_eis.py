@@ -57,7 +57,7 @@ import importlib.util, json, sys, time, warnings
 t0, c0 = time.perf_counter(), time.process_time()
 import numpy as np
 spec = importlib.util.spec_from_file_location("old_eis", sys.argv[3])
-old = importlib.util.module_from_spec(spec); spec.loader.exec_module(old)
+old = importlib.util.module_from_spec(spec); sys.modules["old_eis"] = old; spec.loader.exec_module(old)
 import impedance.validation, impedance.models.circuits  # the notebook imported these at its first spectrum
 t_imp = time.perf_counter() - t0
 d = np.load(sys.argv[1])

@@ -83,7 +83,7 @@ def run(params: EISParams, small: bool) -> pd.DataFrame:
             "c_interfacial": bool(params.interface_c_min_F_cm2 <= c_int <= params.interface_c_max_F_cm2),
             "status": res.status, "R_int_ohm_cm2": res.R_int_ohm_cm2, "R_int_se_ohm_cm2": res.R_int_se_ohm_cm2,
             "error_pct": 100 * (res.R_int_ohm_cm2 / truth - 1), "kk_valid": res.kk_valid,
-            "circuit": "" if res.fit is None else res.fit.cdc.split("{")[0] if False else _bare(res),
+            "circuit": _bare(res),
             "cpu_s": cpu, "reasons": "; ".join(res.reasons),
         })
     return pd.DataFrame(rows)
@@ -116,13 +116,24 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def acceptance(df: pd.DataFrame) -> tuple[bool, str]:
-    """The two acceptance properties; returns (passed, message)."""
+    """The two acceptance properties; returns (passed, message).
+
+    1. R_int within 5 % for >= 95 % of the spectra whose interface time constant is >= 10x away
+       from the grain boundaries' (and whose interface capacitance is interfacial); a spectrum
+       flagged ambiguous counts as a miss. The message also gives the share among the values
+       that were reported.
+    2. No spectrum reported (not flagged) with an error above 20 %.
+    """
     acc = df[df["separated"] & df["c_interfacial"]]
-    within = float(((acc["status"] == "ok") & (acc["error_pct"].abs() <= 5)).mean()) if len(acc) else float("nan")
+    hit = (acc["status"] == "ok") & (acc["error_pct"].abs() <= 5)
+    within = float(hit.mean()) if len(acc) else float("nan")
+    reported = acc[acc["status"] == "ok"]
+    within_rep = float((reported["error_pct"].abs() <= 5).mean()) if len(reported) else float("nan")
     bad = df[(df["status"] == "ok") & (df["error_pct"].abs() > 20)]
     ok = within >= 0.95 and bad.empty
-    msg = (f"separated + interfacial: {100 * within:.1f} % of {len(acc)} spectra within 5 % (goal >= 95 %); "
-           f"unflagged errors above 20 %: {len(bad)} of {len(df)} (goal 0)")
+    msg = (f"separated + interfacial: {100 * within:.1f} % of {len(acc)} spectra within 5 % (goal >= 95 %; "
+           f"flagged ones count as misses); of the {len(reported)} reported: {100 * within_rep:.1f} % within 5 %; "
+           f"unflagged errors above 20 %: {len(bad)} of {len(df)} (goal 0) -> {'MET' if ok else 'NOT MET'}")
     return ok, msg
 
 

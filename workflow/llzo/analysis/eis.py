@@ -2,54 +2,67 @@
 
 Definition of the interface resistance (claims ``r_int_*_ohm_cm2``)
 ---------------------------------------------------------------------
-The interface arc is identified by physics, never by its position in a circuit string. Each
-spectrum is fitted with every candidate circuit: a series resistance, 1 to ``max_arcs`` arcs
-(ZARC: R in parallel with a constant-phase element, Z = R / (1 + (j omega tau)^n)), with and
-without a series inductor (leads), with and without a diffusion tail (a series CPE with exponent
-n <= ``arc_min_n``, a Warburg when n = 0.5); each candidate from several starting points. The
-candidate with the lowest information criterion (``information_criterion``: BIC or AIC on the
-modulus-weighted residuals) is kept. Each arc's effective capacitance is C = (R Q)^(1/n) / R =
-tau / R (Brug et al., J. Electroanal. Chem. 176, 275 (1984); Hsu and Mansfeld, Corrosion 57, 747
-(2001)), given per area of ONE interface as c = 2 C / A (the two identical interfaces of a
-symmetric cell are in series). The **interface arc** is the arc with n >= ``arc_min_n`` whose c
-lies in [``interface_c_min_F_cm2``, ``interface_c_max_F_cm2``] (interfacial capacitances, about
-0.1-100 uF cm-2; bulk and grain-boundary arcs are 1e-12-1e-8 F cm-2, Irvine, Sinclair and West,
-Adv. Mater. 2, 132 (1990)), the lowest-frequency one if several; it must coincide (within a
-factor ``drt_tau_tolerance`` in tau) with a peak of the distribution of relaxation times (DRT).
-Diffusion tails (CPE exponent below ``arc_min_n``, or the series tail element) and inductive
-loops are not arcs. Area-specific resistance of ONE interface: R_int = R_arc x area / 2, its
-standard error from the fit's covariance propagated the same way.
+The interface arc is identified by physics, never by its position in a circuit string.
 
-A spectrum is **ambiguous** (its R_int is reported, flagged, and left out of the medians) when
-no arc qualifies, when two qualifying arcs are closer than a factor ``arc_tau_ratio_min`` in tau
-(indistinguishable), when no DRT peak confirms the arc, when the fit leaves R_arc undetermined
-(relative standard error above ``max_r_rel_se``) or when the fit does not describe the spectrum
-(RMS relative residual above ``max_fit_rel_rmse``). Every reason is listed. Per interlayer and
-state the claim is the median over the cells with at least one unambiguous spectrum (a cell's
-value is the mean of its unambiguous repeats).
+1. Every spectrum gets a linear Kramers-Kronig test and a distribution of relaxation times (DRT).
+   A spectrum is KK-valid when the noise estimated from the test's residuals is at most
+   ``kk_max_noise_pct`` of abs(Z); KK-invalid spectra are fitted and reported, and said to be so.
+2. Candidate circuits: a series resistance, with and without a series inductance (leads, and the
+   tail of a bulk arc above the measured range), 1 to ``max_arcs`` arcs (ZARC: R in parallel
+   with a constant-phase element, Z = R / (1 + (j omega tau)^n)), with and without a diffusion tail
+   (a series CPE with exponent n <= ``arc_min_n``; a Warburg when n = 0.5). Each is fitted from
+   several starting points by least squares on the relative residuals and scored by an
+   information criterion (``information_criterion``: BIC or AIC).
+3. Each arc's effective capacitance is C = (R Q)^(1/n) / R = tau / R (Brug et al., J. Electroanal.
+   Chem. 176, 275 (1984); Hsu and Mansfeld, Corrosion 57, 747 (2001)). Arcs belong to the
+   relaxation process (DRT peak) they lie on; a process' capacitance per area of ONE interface is
+   c = 2 C / A (the two interfaces of a symmetric cell are in series), with its resistance the
+   sum of its arcs'. Diffusion tails (CPE exponent below ``arc_min_n``, or the tail element) and
+   inductive loops are not arcs.
+4. The **interface** is the process whose c lies in [``interface_c_min_F_cm2``,
+   ``interface_c_max_F_cm2``] (interfacial capacitances, about 0.1-100 uF cm-2; bulk and grain
+   boundaries are 1e-12-1e-8 F cm-2: Irvine, Sinclair and West, Adv. Mater. 2, 132 (1990)), the
+   lowest-frequency one if several, and it must lie within a factor ``drt_tau_tolerance`` of a
+   DRT peak.
+5. R_arc is averaged over the candidate circuits in proportion to their information-criterion
+   weights (Burnham and Anderson 2002), its standard error combines each fit's covariance with
+   the spread between circuits. Area-specific resistance of ONE interface: R_int = R_arc x area / 2.
+   The standard error describes noise and the choice of circuit, not the difference in shape
+   between a ZARC and the real relaxation (on the validation grid that bias stays below ~5 %).
 
-Libraries (measured in the README, section "Impedance: pyimpspec"):
+A spectrum is **ambiguous** (reported, flagged, left out of the medians; every reason listed) when
+no process qualifies; when two qualifying processes are closer than ``arc_tau_ratio_min`` in tau
+(indistinguishable); when no DRT peak confirms the interface arc; when circuits carrying most of
+the support place no interface there; when R_arc's relative standard error exceeds
+``max_r_rel_se``; or when the fit does not describe the spectrum (RMS relative residual above
+``max_fit_rel_rmse``). Per interlayer and state the claim is the median over the cells with at
+least one unambiguous spectrum (a cell's value: the mean of its unambiguous repeats).
 
+Libraries (measured in the README, section "Impedance spectra: pyimpspec")
+---------------------------------------------------------------------------
 * pyimpspec 5 (Yrjanae and Bobacka, Electrochim. Acta 504, 144951 (2024)): the linear
   Kramers-Kronig test with the automatic number of RC elements (mu criterion of Schoenleber,
-  Klotz and Ivers-Tiffee, Electrochim. Acta 131, 20 (2014) with Yrjanae and Bobacka's
+  Klotz and Ivers-Tiffee, Electrochim. Acta 131, 20 (2014), with Yrjanae and Bobacka's
   refinements), the DRT by Tikhonov-regularised non-negative least squares (Kulikovsky,
-  J. Electrochem. Soc. 168, 044512 (2021)), and the circuit elements (``parse_cdc``) whose
-  impedances the fit evaluates.
-* SciPy ``least_squares`` minimises the sum of squared relative residuals
-  ((Z_fit - Z) / abs(Z), real and imaginary parts). pyimpspec's own ``fit_circuit`` (lmfit)
-  returns the squared differences as the residual vector, so lmfit minimises
-  sum(w^2 (Z - Z_fit)^4): on synthetic spectra its R_arc scatters 1.4x more and its standard
-  errors are ~30 % too small (``tests/analysis/test_eis.py`` keeps it as the parity reference on
-  noise-free spectra). impedance.py's ``linKK`` stopped with ZeroDivisionError (``calc_mu``) on
-  spectra whose every Lin-KK resistance is negative (NaN points, inductive spectra).
+  J. Electrochem. Soc. 168, 044512 (2021)) and the circuit description codes (``parse_cdc``)
+  that store and redraw each fit.
+* The fit: SciPy ``least_squares`` on the relative residuals (Z_fit - Z) / abs(Z), with the
+  circuit's impedance and analytic Jacobian evaluated here (:class:`CircuitModel`, checked
+  against pyimpspec's elements). pyimpspec's own ``fit_circuit`` (lmfit) returns the squared
+  differences as its residual vector, so lmfit minimises sum(w^2 (Z - Z_fit)^4): on synthetic
+  spectra its R_arc scatters 1.4x more and its standard errors are ~30 % too small; with
+  ``least_squares`` it stopped far from the optimum on noise-free spectra. It stays the
+  parity reference in ``tests/analysis/test_eis.py``.
+* impedance.py 1.7.1 (the former path) is no longer used: its ``linKK`` raised ZeroDivisionError
+  (``calc_mu``) on spectra whose Lin-KK resistances are all negative (NaN points, inductive
+  spectra) and NameError under numpy 2 unless patched; its last release is from 2023.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from itertools import pairwise
 
 import numpy as np
@@ -217,6 +230,11 @@ class CircuitFit:
         ``{cdc: ic}`` of every candidate that converged (element symbols only).
     cov
         Covariance matrix of ``values``.
+    weight
+        Information-criterion weight exp(-dIC / 2), normalised over the candidates (Burnham and
+        Anderson, Model Selection and Multimodel Inference, Springer 2002).
+    alternatives
+        The other candidates' fits (best first), each with its weight.
     """
 
     cdc: str
@@ -227,6 +245,8 @@ class CircuitFit:
     ic: float
     candidates: dict[str, float] = field(repr=False)
     cov: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), repr=False)
+    weight: float = 1.0
+    alternatives: tuple[CircuitFit, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -300,11 +320,12 @@ def kk_test(f_Hz: np.ndarray, Z_ohm: np.ndarray, params: EISParams) -> KKResult:
     """Linear Kramers-Kronig test (pyimpspec ``perform_exploratory_kramers_kronig_tests``).
 
     Boukamp's real test on the impedance (time constants spanning the measured range,
-    log F_ext = 0) for 2 .. N RC elements (N points; pyimpspec's default goes to 2N - 5, which
-    never changed the choice on the spectra tried and costs 2-4x the time), the number of RC
-    elements by the mu criterion (pyimpspec method 1: Schoenleber et al. 2014 with Yrjanae and
-    Bobacka's 2024 refinements and limits). Valid when the noise estimated from the pseudo
-    chi-squared is at or below ``kk_max_noise_pct``.
+    log F_ext = 0); the number of RC elements by the mu criterion (pyimpspec method 1: Schoenleber
+    et al. 2014 with Yrjanae and Bobacka's 2024 refinements) between 2 and N / 2 (N points; more
+    RC elements than half the points over-fit, and impedance.py's linKK also stops there).
+    pyimpspec by default tests up to 2N - 5 elements and estimates the limits itself; on the 24
+    demo spectra and the six real files that chose the same number at 13x the time. Valid when
+    the noise estimated from the pseudo chi-squared is at or below ``kk_max_noise_pct``.
 
     Raises
     ------
@@ -315,10 +336,10 @@ def kk_test(f_Hz: np.ndarray, Z_ohm: np.ndarray, params: EISParams) -> KKResult:
 
     f = np.asarray(f_Hz, float)
     ds = DataSet(f, np.asarray(Z_ohm, complex), label="spectrum")
-    n_max = max(2, min(f.size, 2 * f.size - 5))
+    n_max = max(3, f.size // 2)
     _, (res, *_) = perform_exploratory_kramers_kronig_tests(
         ds, test="real", num_RCs=list(range(2, n_max + 1)), admittance=False, num_F_ext_evaluations=0, methods=[1],
-        mu_criterion=params.kk_mu_criterion, num_procs=1)
+        mu_criterion=params.kk_mu_criterion, lower_limit=2, upper_limit=n_max, num_procs=1)
     fr, rr, ri = res.get_residuals_data()
     noise = float(res.get_estimated_percent_noise())
     worst = float(max(np.max(np.abs(rr)), np.max(np.abs(ri))))
@@ -518,6 +539,30 @@ def _starts(cand: Candidate, f: np.ndarray, Z: np.ndarray, drt: tuple[np.ndarray
     return out[:n_starts]
 
 
+def _warm_starts(cand: Candidate, done: dict[Candidate, np.ndarray], f: np.ndarray, Z: np.ndarray,
+                 drt: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """Return starts for ``cand`` from fitted candidates it contains (one element fewer)."""
+    out = []
+    w = 2 * np.pi * f
+    for sub, x in done.items():
+        v = dict(zip(sub.names, x, strict=True))
+        if sub == Candidate(cand.n_arcs, False, cand.tail) and cand.inductor:
+            v["L"] = 0.0
+        elif sub == Candidate(cand.n_arcs, cand.inductor, False) and cand.tail:
+            v["tail_Y"], v["tail_n"] = 1e3 / (np.abs(Z).min() * np.sqrt(w.min())), 0.45
+        elif sub == Candidate(cand.n_arcs - 1, cand.inductor, cand.tail):
+            taus = [v[f"Zarc{k}_tau"] for k in range(1, sub.n_arcs + 1)]
+            # the new arc where no fitted arc is: a DRT peak far from them, else the top of the range
+            free = [t for t in drt[0] if min(abs(np.log(t / u)) for u in taus) > np.log(10)]
+            tau_new = free[0] if free else 1 / w.max()
+            k = cand.n_arcs
+            v[f"Zarc{k}_R"], v[f"Zarc{k}_tau"], v[f"Zarc{k}_n"] = 0.02 * float(np.ptp(Z.real)) + 1e-9, tau_new, 0.9
+        else:
+            continue
+        out.append(np.array([v[n] for n in cand.names], float))
+    return out
+
+
 def _fit_one(model: CircuitModel, Z: np.ndarray, x0: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, float] | None:
     """Least squares on relative residuals from one start: ``(x, cov_u, rss)`` or None."""
@@ -556,6 +601,10 @@ def fit_spectrum(f_Hz: np.ndarray, Z_ohm: np.ndarray, params: EISParams,
                  drt: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))) -> CircuitFit | None:
     """Fit every candidate circuit from several starts and keep the one with the lowest IC.
 
+    Candidates are fitted from simple to complex; each also starts from the fits of the
+    candidates it contains (with the extra inductance at 0, the extra tail negligible, or an
+    extra small arc), so that a larger circuit never fits worse than one it contains.
+
     Least squares (SciPy ``least_squares``, trust region with bounds) on the relative residuals
     (Z_fit - Z) / abs(Z), real and imaginary parts; parameter covariance s^2 (J^T J)^-1 with
     s^2 = RSS / (2N - P), standard errors by the delta method. The information criterion:
@@ -570,33 +619,38 @@ def fit_spectrum(f_Hz: np.ndarray, Z_ohm: np.ndarray, params: EISParams,
     Z = np.asarray(Z_ohm, complex)
     rng = np.random.default_rng(params.fit_seed)
     m = 2 * f.size
-    best, ics = None, {}
+    found, ics, done = [], {}, {}
     for cand in candidates(params.max_arcs):
         p = len(cand.names)
         if p >= m - 1:
             continue
         model = CircuitModel(cand, f, params.arc_min_n)
         got = None
-        for x0 in _starts(cand, f, Z, drt, params.n_starts, rng):
+        for x0 in _warm_starts(cand, done, f, Z, drt) + _starts(cand, f, Z, drt, params.n_starts, rng):
             r = _fit_one(model, Z, x0)
             if r is not None and (got is None or r[2] < got[2]):
                 got = r
         if got is None:
             continue
         x, cov_u, rss = got
+        done[cand] = x
         ic = _information_criterion(rss, m, p, params.information_criterion)
         ics[cand.cdc()] = ic
-        if best is None or ic < best[0]:
-            best = (ic, cand, x, cov_u, rss)
-    if best is None:
+        found.append((ic, cand, x, cov_u, rss))
+    if not found:
         return None
-    ic, cand, x, cov_u, rss = best
-    log = np.array([not (n == "L" or n.endswith("_n")) for n in cand.names])
-    scale = np.where(log, x, 1.0)  # delta method: d x / d u
-    cov = cov_u * np.outer(scale, scale)
-    se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    return CircuitFit(cand.cdc(x), cand.names, tuple(map(float, x)), tuple(map(float, se)),
-                      float(np.sqrt(rss / m)), float(ic), ics, cov)
+    found.sort(key=lambda t: t[0])
+    w = np.exp(-(np.array([t[0] for t in found]) - found[0][0]) / 2)
+    w = w / w.sum()
+    fits = []
+    for wi, (ic, cand, x, cov_u, rss) in zip(w, found, strict=True):
+        log = np.array([not (n == "L" or n.endswith("_n")) for n in cand.names])
+        scale = np.where(log, x, 1.0)  # delta method: d x / d u
+        cov = cov_u * np.outer(scale, scale)
+        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+        fits.append(CircuitFit(cand.cdc(x), cand.names, tuple(map(float, x)), tuple(map(float, se)),
+                               float(np.sqrt(rss / m)), float(ic), ics, cov, float(wi)))
+    return replace(fits[0], alternatives=tuple(fits[1:]))
 
 
 def predict(fit: CircuitFit, f_Hz: np.ndarray) -> np.ndarray:
@@ -767,14 +821,63 @@ def analyse_spectrum(f_Hz: np.ndarray, Z_ohm: np.ndarray, area_cm2: float, param
         return SpectrumResult("not_fitted", tuple(reasons), **base, **extra)
     arcs = classify_arcs(fit, f[window], drt[0], area_cm2, params)
     idx, why = identify_interface(arcs, drt[0], fit, area_cm2, params)
-    reasons += why
     R_int = R_se = float("nan")
     if idx:
-        R_int = sum(arcs[i].R_ohm for i in idx) * area_cm2 / 2
-        R_se = _sum_se(fit, [arcs[i].index for i in idx]) * area_cm2 / 2
+        R_arc, se_arc, why_avg = _model_average(fit, arcs, idx, f[window], drt[0], area_cm2, params)
+        why = [w for w in why if not w.startswith("R_arc not determined")] + why_avg
+        R_int, R_se = R_arc * area_cm2 / 2, se_arc * area_cm2 / 2
+    reasons += why
     status = "ok" if idx and not why else "ambiguous"
     return SpectrumResult(status, tuple(reasons), **base, **extra, fit=fit, arcs=tuple(arcs), interface=idx,
                           R_int_ohm_cm2=float(R_int), R_int_se_ohm_cm2=float(R_se))
+
+
+def _model_average(fit: CircuitFit, arcs: list[Arc], idx: tuple[int, ...], f: np.ndarray, drt_tau_s: np.ndarray,
+                   area_cm2: float, params: EISParams) -> tuple[float, float, list[str]]:
+    """Interface resistance averaged over the supported candidates, with its unconditional s.e.
+
+    Candidates whose information criterion is close to the best one's describe the spectrum about
+    as well, and may split the resistance differently. Each candidate (weight w_i, see
+    :class:`CircuitFit`) that places the interface process within ``arc_tau_ratio_min`` of the
+    best one's gives R_i +- s_i; the value is sum w_i R_i / sum w_i and its standard error
+    sum w_i sqrt(s_i^2 + (R_i - R)^2) / sum w_i (Burnham and Anderson 2002, Eq. 4.9), so that the
+    uncertainty of the choice of circuit is part of it. When candidates that disagree (no
+    interface, or another one) carry more weight than those that agree, the value is ambiguous.
+
+    Returns
+    -------
+    R_ohm, se_ohm, reasons
+    """
+    tau0 = float(np.exp(sum(arcs[i].R_ohm * np.log(arcs[i].tau_s) for i in idx) / sum(arcs[i].R_ohm for i in idx)))
+    vals, w_agree, w_disagree = [], 0.0, 0.0
+    for fi in (fit, *fit.alternatives):
+        if fi.weight < 1e-3:
+            continue
+        a = arcs if fi is fit else classify_arcs(fi, f, drt_tau_s, area_cm2, params)
+        ix = idx if fi is fit else identify_interface(a, drt_tau_s, fi, area_cm2, params)[0]
+        if not ix:
+            w_disagree += fi.weight
+            continue
+        R = sum(a[i].R_ohm for i in ix)
+        tau = float(np.exp(sum(a[i].R_ohm * np.log(a[i].tau_s) for i in ix) / R))
+        if abs(np.log(tau / tau0)) > np.log(params.arc_tau_ratio_min):
+            w_disagree += fi.weight
+            continue
+        w_agree += fi.weight
+        vals.append((fi.weight, R, _sum_se(fi, [a[i].index for i in ix])))
+    w = np.array([v[0] for v in vals])
+    R = np.array([v[1] for v in vals])
+    s = np.array([v[2] for v in vals])
+    R_avg = float(np.sum(w * R) / w.sum())
+    se = float(np.sum(w * np.sqrt(s ** 2 + (R - R_avg) ** 2)) / w.sum())
+    reasons = []
+    if w_disagree > w_agree:
+        reasons.append(f"circuits with {100 * w_disagree / (w_agree + w_disagree):.0f} % of the support place no "
+                       "interface process there")
+    if not se <= params.max_r_rel_se * R_avg:
+        reasons.append(f"R_arc not determined by the data (relative s.e. {100 * se / R_avg:.0f} % > "
+                       f"{100 * params.max_r_rel_se:.0f} %, incl. the choice of circuit)")
+    return R_avg, se, reasons
 
 
 # --------------------------------------------------------------------------------------------
@@ -876,12 +979,15 @@ def cell_values(table: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``cell, interlayer, state, n_spectra, n_ok, R_int_ohm_cm2, R_int_se_ohm_cm2, status, reasons``;
-        ``status`` is ``ok`` when at least one spectrum is unambiguous, else that of the spectra.
+        ``cell, interlayer, state, n_spectra, n_ok, R_int_ohm_cm2, R_int_se_ohm_cm2, R_int_flagged_ohm_cm2,
+        status, reasons``; ``status`` is ``ok`` when at least one spectrum is unambiguous, else that of
+        the spectra; ``R_int_flagged_ohm_cm2`` is the mean of an ambiguous cell's flagged values (for
+        the figure only).
     """
     rows = []
     for (cell, il, st), g in table.groupby(["cell", "interlayer", "state"], sort=False):
         ok = g[g["status"] == "ok"]
+        flagged = float("nan")
         if len(ok):
             r = float(ok["R_int_ohm_cm2"].mean())
             se = float(np.sqrt(np.sum(ok["R_int_se_ohm_cm2"].fillna(0) ** 2)) / len(ok))
@@ -889,11 +995,14 @@ def cell_values(table: pd.DataFrame) -> pd.DataFrame:
         else:
             r, se = float("nan"), float("nan")
             status = "ambiguous" if (g["status"] == "ambiguous").any() else "not_fitted"
-            why = " | ".join(f"{a}: {b}" for a, b in zip(g["run_id"], g["reasons"], strict=True))
+            why = " | ".join(f"{a}: {b}" for a, b in zip(g["run_id"], g["reasons"].fillna(""), strict=True))
+            vals = g["R_int_ohm_cm2"].to_numpy(float)
+            flagged = float(np.nanmean(vals)) if np.isfinite(vals).any() else float("nan")
         rows.append({"cell": cell, "interlayer": il, "state": st, "n_spectra": len(g), "n_ok": len(ok),
-                     "R_int_ohm_cm2": r, "R_int_se_ohm_cm2": se, "status": status, "reasons": why})
+                     "R_int_ohm_cm2": r, "R_int_se_ohm_cm2": se, "R_int_flagged_ohm_cm2": flagged, "status": status,
+                     "reasons": why})
     return pd.DataFrame(rows, columns=["cell", "interlayer", "state", "n_spectra", "n_ok", "R_int_ohm_cm2",
-                                       "R_int_se_ohm_cm2", "status", "reasons"])
+                                       "R_int_se_ohm_cm2", "R_int_flagged_ohm_cm2", "status", "reasons"])
 
 
 def eis_claims(table: pd.DataFrame, params: EISParams) -> list[Claim]:

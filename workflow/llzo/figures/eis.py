@@ -57,31 +57,45 @@ def residuals(ax, res: SpectrumResult, *, color: str | None = None, label: str |
 def nyquist_with_residuals(fig, results: dict[str, SpectrumResult], table: pd.DataFrame) -> list[str]:
     """Fig. 5d: one spectrum per group (the first unambiguous one) with its fit, and the fit residuals.
 
+    Spectra narrower than a fifth of the widest are repeated in an inset (the HL cells).
+
     Returns
     -------
     list of str
         The run ids drawn.
     """
+    import matplotlib as mpl
+
     gs = fig.add_gridspec(2, 1, height_ratios=[2.2, 1.0], hspace=0.35)
     ax, axr = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
-    drawn = []
-    for il, st, _cid, label in GROUPS:
+    colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+    shown = []
+    for (il, st, _cid, label), color in zip(GROUPS, colors, strict=False):
         g = table[(table["interlayer"] == il) & (table["state"] == st)]
         if g.empty:
             continue
         ok = g[g["status"] == "ok"]
         run = (ok if len(ok) else g)["run_id"].iloc[0]
-        res = results[run]
-        line = ax.plot([], [])[0]
-        color = line.get_color()
-        line.remove()
-        nyquist(ax, res, label=label, color=color)
-        residuals(axr, res, color=color)
-        drawn.append(run)
+        nyquist(ax, results[run], label=label, color=color)
+        residuals(axr, results[run], color=color)
+        shown.append((run, color))
     ax.set_aspect("equal", adjustable="datalim")
-    if drawn:
-        ax.legend(loc="upper left")
-    return drawn
+    axr.set_title("fit residuals: real (o), imaginary (x)", fontsize=6)
+    if not shown:
+        return []
+    ax.legend(loc="upper left")
+    width = {run: float(np.ptp(results[run].Z_ohm.real * results[run].area_cm2)) if results[run].Z_ohm.size else 0.0
+             for run, _ in shown}
+    small = [(run, c) for run, c in shown if 0 < width[run] < 0.2 * max(width.values())]
+    if small:
+        ins = ax.inset_axes([0.56, 0.56, 0.42, 0.42])
+        for run, color in small:
+            nyquist(ins, results[run], label="", color=color)
+        ins.set_xlabel("")
+        ins.set_ylabel("")
+        ins.tick_params(labelsize=5)
+        ins.set_aspect("equal", adjustable="datalim")
+    return [run for run, _ in shown]
 
 
 def spectra_grid(fig, results: dict[str, SpectrumResult], ncols: int = 4) -> None:
@@ -101,7 +115,10 @@ def spectra_grid(fig, results: dict[str, SpectrumResult], ncols: int = 4) -> Non
 
 
 def r_int_bars(ax, cells: pd.DataFrame, claims: dict[str, float]) -> None:
-    """Fig. 5e: median R_int per group (bars) over the unambiguous cells (dots); ambiguous cells as x.
+    """Fig. 5e: median R_int per group (bars) over the unambiguous cells (dots); ambiguous cells as red x.
+
+    An ambiguous cell is drawn at its flagged value when the analysis had one (never used for the
+    bar) and counted at the bottom of the panel.
 
     Parameters
     ----------
@@ -123,7 +140,8 @@ def r_int_bars(ax, cells: pd.DataFrame, claims: dict[str, float]) -> None:
         ax.plot(x + jitter, ok["R_int_ohm_cm2"], "o", color="k", ms=3)
         bad = g[g["status"] != "ok"]
         if len(bad):
-            ax.plot(np.full(len(bad), x), np.full(len(bad), np.nan), "x")  # keeps the colour cycle simple
+            flagged = bad["R_int_flagged_ohm_cm2"].to_numpy(float)
+            ax.plot(np.full(len(bad), x + 0.25), flagged, "x", color="#c0392b", ms=4)
             ax.annotate(f"{len(bad)} ambiguous", (x, 0.02), xycoords=("data", "axes fraction"), ha="center",
                         fontsize=6, color="#c0392b")
         labels.append(label)
