@@ -68,7 +68,7 @@ for r in table.itertuples(index=False):
         print(f"{r.run_id}: {r.status}; {r.reasons}")
 
 # %%
-fig = plt.figure(figsize=(3.4, 4.2))
+fig = plt.figure(figsize=(3.4, 5.6))
 eis_fig.nyquist_with_residuals(fig, results, table)
 save_figure(fig, "5d", figures_dir, provenance)
 

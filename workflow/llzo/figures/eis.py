@@ -57,7 +57,7 @@ def residuals(ax, res: SpectrumResult, *, color: str | None = None, label: str |
 def nyquist_with_residuals(fig, results: dict[str, SpectrumResult], table: pd.DataFrame) -> list[str]:
     """Fig. 5d: one spectrum per group (the first unambiguous one) with its fit, and the fit residuals.
 
-    Spectra narrower than a fifth of the widest are repeated in an inset (the HL cells).
+    Spectra narrower than a fifth of the widest (the HL cells) are repeated in a zoomed panel.
 
     Returns
     -------
@@ -66,36 +66,35 @@ def nyquist_with_residuals(fig, results: dict[str, SpectrumResult], table: pd.Da
     """
     import matplotlib as mpl
 
-    gs = fig.add_gridspec(2, 1, height_ratios=[2.2, 1.0], hspace=0.35)
-    ax, axr = fig.add_subplot(gs[0]), fig.add_subplot(gs[1])
+    chosen = []
     colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-    shown = []
     for (il, st, _cid, label), color in zip(GROUPS, colors, strict=False):
         g = table[(table["interlayer"] == il) & (table["state"] == st)]
-        if g.empty:
-            continue
-        ok = g[g["status"] == "ok"]
-        run = (ok if len(ok) else g)["run_id"].iloc[0]
-        nyquist(ax, results[run], label=label, color=color)
-        residuals(axr, results[run], color=color)
-        shown.append((run, color))
-    ax.set_aspect("equal", adjustable="datalim")
-    axr.set_title("fit residuals: real (o), imaginary (x)", fontsize=6)
-    if not shown:
-        return []
-    ax.legend(loc="upper left")
+        if not g.empty:
+            ok = g[g["status"] == "ok"]
+            chosen.append(((ok if len(ok) else g)["run_id"].iloc[0], label, color))
     width = {run: float(np.ptp(results[run].Z_ohm.real * results[run].area_cm2)) if results[run].Z_ohm.size else 0.0
-             for run, _ in shown}
-    small = [(run, c) for run, c in shown if 0 < width[run] < 0.2 * max(width.values())]
+             for run, _, _ in chosen}
+    small = [c for c in chosen if 0 < width[c[0]] < 0.2 * max(width.values(), default=0.0)]
+    rows = [2.2, 1.3, 1.0] if small else [2.2, 1.0]
+    gs = fig.add_gridspec(len(rows), 1, height_ratios=rows, hspace=0.45)
+    ax = fig.add_subplot(gs[0])
+    for run, label, color in chosen:
+        nyquist(ax, results[run], label=label, color=color)
+    ax.set_aspect("equal", adjustable="datalim")
+    if chosen:
+        ax.legend(loc="upper left")
     if small:
-        ins = ax.inset_axes([0.56, 0.56, 0.42, 0.42])
-        for run, color in small:
-            nyquist(ins, results[run], label="", color=color)
-        ins.set_xlabel("")
-        ins.set_ylabel("")
-        ins.tick_params(labelsize=5)
-        ins.set_aspect("equal", adjustable="datalim")
-    return [run for run, _ in shown]
+        axz = fig.add_subplot(gs[1])
+        for run, label, color in small:
+            nyquist(axz, results[run], label=label, color=color)
+        axz.set_aspect("equal", adjustable="datalim")
+        axz.set_title("zoom", fontsize=6)
+    axr = fig.add_subplot(gs[-1])
+    for run, _label, color in chosen:
+        residuals(axr, results[run], color=color)
+    axr.set_title("fit residuals: real (o), imaginary (x)", fontsize=6)
+    return [run for run, _, _ in chosen]
 
 
 def spectra_grid(fig, results: dict[str, SpectrumResult], ncols: int = 4) -> None:
