@@ -14,7 +14,7 @@ STAMP := $(VENV)/.llzo-env-stamp
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help env browser figures test lint bench why clean fuzz-long test-slurm
+.PHONY: help env browser figures test lint bench why clean fuzz-long test-slurm validate-eis
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/:\t/'
@@ -57,6 +57,10 @@ bench: env  ## performance benchmarks (each prints its ratio against the referen
 	$(BIN)/python workflow/scripts/bench/bench_mpt.py
 	$(BIN)/python workflow/scripts/bench/bench_fe.py
 	$(BIN)/python workflow/scripts/bench/bench_trigger.py
+	$(BIN)/python workflow/scripts/bench/bench_eis.py
+
+validate-eis: env  ## EIS analysis on a grid of 240 lab spectra -> results/validation/eis_validation_grid*.csv (~2 min CPU)
+	$(BIN)/python workflow/scripts/validate_eis.py --out results/validation/eis_validation_grid.csv
 
 why: env  ## what would rerun and why (dry run with reasons)
 	$(BIN)/snakemake --dry-run --cores 1 2>&1 | grep -E "^(rule|localrule|    reason)" || echo "nothing to do"

@@ -6,11 +6,10 @@ _CCD = {"echem": {k: _EC[k] for k in ("short_voltage_fraction", "short_min_point
 notebook(
     "fig5de_eis",
     inputs={"echem_meta": f"{INTERIM}/echem_meta.parquet", "echem_eis": f"{INTERIM}/echem_eis.parquet"},
-    params={"circuit": _EC["circuit"], "fit_f_max_Hz": _EC["fit_f_max_Hz"], "kk_c": _EC["kk_c"],
-            "kk_max_residual_pct": _EC["kk_max_residual_pct"]},
+    params={"eis": config["analysis"]["eis"]},  # the whole block: EISParams.from_config in the notebook
     sheets=["echem"],
     category="Fig. 5 electrochemistry",
-    tables=["eis_fits.csv", "eis_kk.csv"],
+    tables=["eis_fits.csv", "eis_arcs.csv", "eis_cells.csv"],
 )
 
 notebook(

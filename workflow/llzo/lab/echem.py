@@ -11,9 +11,10 @@ Galvanostatic files have the structure of a real protocol: an open-circuit perio
 
 Cells (paper Fig. 5d-h, S12; Methods "Macroscopic Electrochemical Tests"):
 
-* **PEIS** of symmetric cells with no interlayer, Au, HL and HL after cycling: bulk (R||C, relaxing
-  above the analyser range), grain boundary (R||CPE) and two identical Li|LLZO interfaces
-  (R||CPE) in series, with relative complex noise.
+* **PEIS** of symmetric cells with no interlayer, Au, HL and HL after cycling, ``eis_repeats``
+  spectra per cell and state: leads, Debye bulk, brick-layer grain boundaries, two
+  Havriliak-Negami Li|LLZO interfaces, bounded diffusion and analyser noise
+  (:mod:`llzo.lab.impedance`; models the analysis does not fit).
 * **Li penetration: one model for every CCD and SYM cell of an interlayer.** The interlayer sets
   the hottest local current density at the Li|LLZO interface, ``j_hs = H j / phi`` (``H``:
   grain-boundary hot-spot factor, > 10 without a homogenizing layer (Fig. 4f), ~1 with the HL;
@@ -48,7 +49,7 @@ near the HL CCD of 1.8 mA cm-2 (Fig. 5f); ``H = 10`` for the LLZO surface with o
 losses giving stable cycling over 300 cycles (Fig. 5h, S12). The CCDs of bare and Au cells and
 all times to short follow from the model.
 
-Truth (``echem_truth.json``): R_int per interface per PEIS cell; per CCD/SYM cell the critical
+Truth (``echem_truth.json``): R_int of each interface per PEIS cell and spectrum; per CCD/SYM cell the critical
 current density of the pellet, the hot-spot density, the short (step, time) and the CCD by the
 claim's definition; per full cell the per-cycle capacities.
 """
@@ -59,6 +60,8 @@ import json
 from pathlib import Path
 
 import numpy as np
+
+from llzo.lab import impedance
 
 #: Faraday constant (C/mol) and the molar volume of Li metal (cm3/mol).
 FARADAY_C_MOL = 96485.332
@@ -181,36 +184,28 @@ def write_mpt(path: Path, technique: str, columns: list[tuple[str, str]], data: 
 # --------------------------------------------------------------------------------------------
 # physics
 # --------------------------------------------------------------------------------------------
-def cell_impedance(f_Hz: np.ndarray, *, R_b: float, C_b: float, R_gb: float, Q_gb: float, a_gb: float,
-                   R_i: float, Q_i: float, a_i: float) -> np.ndarray:
-    """Z(f) of a symmetric Li|LLZO|Li cell in ohm: bulk R||C, GB R||CPE, interfaces R||CPE.
-
-    CPE impedance 1 / (Q (j omega)^alpha) (Q in F s^(alpha-1)); ``R_i`` is the sum of both
-    interfaces.
-    """
-    jw = 2j * np.pi * f_Hz
-    return (R_b / (1 + R_b * C_b * jw) + R_gb / (1 + R_gb * Q_gb * jw ** a_gb)
-            + R_i / (1 + R_i * Q_i * jw ** a_i))
-
-
 def _dc_resistance_ohm(c: dict, r_int_ohm_cm2: float) -> float:
     """Bulk + GB + two interfaces, ohm."""
     A = c["area_cm2"]
     return c["thickness_cm"] / (c["sigma_bulk_S_cm"] * A) + c["r_gb_ohm_cm2"] / A + 2 * r_int_ohm_cm2 / A
 
 
-def _peis(path: Path, c: dict, group: str, r_int: float, rng: np.random.Generator) -> None:
-    A = c["area_cm2"]
-    n_dec = np.log10(c["eis_f_max_Hz"] / c["eis_f_min_Hz"])
-    f = c["eis_f_max_Hz"] * 10 ** (-np.arange(round(n_dec * c["eis_points_per_decade"]) + 1)
-                                   / c["eis_points_per_decade"])
-    eps0 = 8.8541878128e-14  # F/cm
-    R_b = c["thickness_cm"] / (c["sigma_bulk_S_cm"] * A)
-    C_b = c["eps_r_bulk"] * eps0 * A / c["thickness_cm"]
-    Q_int = c["c_int_F_cm2"][group] * A / 2  # two interfaces in series
-    Z = cell_impedance(f, R_b=R_b, C_b=C_b, R_gb=c["r_gb_ohm_cm2"] / A, Q_gb=c["c_gb_F_cm2"] * A,
-                       a_gb=c["alpha_gb"], R_i=2 * r_int / A, Q_i=Q_int, a_i=c["alpha_int"])
-    Z = Z * (1 + c["eis_noise_rel"] * (rng.standard_normal(f.size) + 1j * rng.standard_normal(f.size)))
+def _peis_cell(c: dict, group: str, r_int: tuple[float, float]) -> impedance.CellEIS:
+    """Build the physical cell of a PEIS run: ``lab.echem`` materials, ``group``'s interfaces ``r_int`` (ohm cm2)."""
+    cap = float(c["int_capacitance_F_cm2"][group])
+    return impedance.CellEIS(
+        area_cm2=c["area_cm2"], thickness_cm=c["thickness_cm"], sigma_bulk_S_cm=c["sigma_bulk_S_cm"],
+        eps_r_bulk=c["eps_r_bulk"], r_gb_ohm_cm2=c["r_gb_ohm_cm2"], grain_size_um=c["grain_size_um"],
+        gb_thickness_nm=c["gb_thickness_nm"], eps_r_gb=c["eps_r_gb"], gb_sigma_log_sd=c["gb_sigma_log_sd"],
+        r_int_ohm_cm2=r_int, c_int_F_cm2=(cap, cap), hn_alpha=c["int_hn_alpha"], hn_beta=c["int_hn_beta"],
+        diffusion_r_ohm_cm2=c["diffusion_r_ohm_cm2"], diffusion_tau_s=c["diffusion_tau_s"],
+        lead_resistance_ohm=c["lead_resistance_ohm"], lead_inductance_H=c["lead_inductance_H"])
+
+
+def _peis(path: Path, c: dict, cell: impedance.CellEIS, rng: np.random.Generator) -> None:
+    f = impedance.frequencies_Hz(c["eis_f_max_Hz"], c["eis_f_min_Hz"], c["eis_points_per_decade"])
+    Z = impedance.add_noise(f, cell.impedance(f), rng, rel_sd=c["eis_noise_rel_sd"], floor_ohm=c["eis_noise_floor_ohm"],
+                            hf_rel_sd=c["eis_noise_hf_rel_sd"])
     n = f.size
     t = 5.0 + np.cumsum(np.maximum(2.0 / f, 0.05))
     ewe = 1e-4 * rng.standard_normal(n)
@@ -612,18 +607,28 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
                      "interlayer": interlayer, "state": state, "area_cm2": A, "temperature_C": temp,
                      "cathode": cathode, "active_mass_mg": mass})
 
-    # PEIS: cells per interlayer; the HL cells are measured again after cycling
+    # PEIS: cells per interlayer; the HL cells are measured again after cycling. Each cell and state is
+    # measured eis_repeats times; its interfaces drift a little between repeats (random walk). The
+    # spectra draw from their own generator (one draw of rng), so the other techniques' data do not
+    # depend on how many random numbers the impedance model uses.
+    peis_rng = np.random.default_rng(int(rng.integers(2**63)))
     for il in ("none", "Au", "HL"):
         for i in range(1, int(c["cells_per_group"]) + 1):
             cell = f"sym_{il}_{i}"
-            spread = 1 + c["cell_spread_rel"] * rng.standard_normal()
+            spread = 1 + c["cell_spread_rel_sd"] * peis_rng.standard_normal()
             states = [("pristine", il)] + ([("cycled", "HL_cycled")] if il == "HL" else [])
             for state, key in states:
-                r_int = float(c["r_int_ohm_cm2"][key] * spread)
-                run = f"peis_{il}_{i}_{state}"
-                _peis(out / f"{run}.mpt", c, key, r_int, rng)
-                row(run, "PEIS", cell, il, state, 25.0)
-                truth["peis"][run] = {"interlayer": il, "state": state, "r_int_ohm_cm2": r_int}
+                r_cell = float(c["r_int_ohm_cm2"][key] * spread)
+                r_pair = r_cell * (1 + c["int_asymmetry_rel_sd"] * peis_rng.standard_normal(2))
+                for k in range(1, int(c["eis_repeats"]) + 1):
+                    if k > 1:
+                        r_pair = r_pair * (1 + c["eis_repeat_drift_rel_sd"] * peis_rng.standard_normal())
+                    run = f"peis_{il}_{i}_{state}_{k}"
+                    _peis(out / f"{run}.mpt", c, _peis_cell(c, key, (float(r_pair[0]), float(r_pair[1]))), peis_rng)
+                    row(run, "PEIS", cell, il, state, 25.0)
+                    truth["peis"][run] = {"interlayer": il, "state": state, "cell": cell, "repeat": k,
+                                          "r_int_interfaces_ohm_cm2": [float(x) for x in r_pair],
+                                          "r_int_ohm_cm2": float(np.mean(r_pair))}
     # CCD ramps and long-term symmetric cells: one penetration model per interlayer
     for il in ("none", "Au", "HL"):
         for i in range(1, int(c["ccd"]["cells_per_interlayer"]) + 1):
