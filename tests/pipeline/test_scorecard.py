@@ -89,8 +89,8 @@ def test_context_rows_never_count_as_pass_or_fail(tmp_path):
                     "value missing")
     validation = pd.DataFrame({"basis": ["measured", "measured", "measured", "input"],
                                "true": [1.0, 2.0, None, 3.0], "within": ["True", "False", "", "True"]})
-    assert "validation: 1 of 2 measured claims within their validation tolerance (1 measured without" in \
-        summary_text(card, validation)
+    assert ("validation: 1 of 2 measured claims within their validation tolerance; 1 of 1 input claims too "
+            "(1 measured without a true value or tolerance)") in summary_text(card, validation)
 
 
 def test_unknown_claim_refused(tmp_path):
