@@ -127,7 +127,7 @@ def test_robustness_cell_counts_a_claim_that_cannot_be_computed_as_a_flip():
     from llzo.pipeline.paper_claims import load_paper_claims
 
     p = load_paper_claims(PAPER)["contact_area_nm2"]
-    assert robustness_cell(p, "pass", [35.0, float("nan")]) == "35..35 (fragile)"
+    assert robustness_cell(p, "pass", [35.0, float("nan")]) == "35..35, 1 of 2 not computed (fragile)"
     assert robustness_cell(p, "pass", []) == ""
 
 
