@@ -203,7 +203,6 @@ def run(params: EISParams, small: bool) -> pd.DataFrame:
         f_gb_peak = lab.peak_frequency_Hz(f, cell.grain_boundaries(f))
         c_int = float(np.mean(cell.c_int_F_cm2))
         info = information_bound(cell, f, noise)
-        noise_est = res.noise
         rows.append({
             "r_int_ohm_cm2": r_int, "f_int_Hz": f_int, "f_gb_Hz": f_gb, "noise": noise,
             "true_R_int_ohm_cm2": truth, "true_f_int_peak_Hz": f_peak, "true_f_gb_peak_Hz": f_gb_peak,
@@ -215,8 +214,6 @@ def run(params: EISParams, small: bool) -> pd.DataFrame:
             "status": res.status, "R_int_ohm_cm2": res.R_int_ohm_cm2, "R_int_se_ohm_cm2": res.R_int_se_ohm_cm2,
             "R_int_rel_se_pct": 100 * res.R_int_se_ohm_cm2 / res.R_int_ohm_cm2,
             "error_pct": 100 * (res.R_int_ohm_cm2 / truth - 1), "kk_valid": res.kk_valid,
-            "noise_rel_est": np.nan if noise_est is None else noise_est.rel,
-            "noise_hf_rel_est": np.nan if noise_est is None else noise_est.hf_rel,
             "circuit": _bare(res),
             "cpu_s": cpu, "reasons": "; ".join(res.reasons),
         })
