@@ -59,7 +59,7 @@ bench: env  ## performance benchmarks (each prints its ratio against the referen
 	$(BIN)/python workflow/scripts/bench/bench_trigger.py
 	$(BIN)/python workflow/scripts/bench/bench_eis.py
 
-validate-eis: env  ## EIS analysis on a grid of 240 lab spectra -> results/validation/eis_validation_grid*.csv (~2 min CPU)
+validate-eis: env  ## EIS analysis on a grid of 240 lab spectra -> results/validation/eis_validation_grid*.csv (~7 min CPU)
 	$(BIN)/python workflow/scripts/validate_eis.py --out results/validation/eis_validation_grid.csv
 
 why: env  ## what would rerun and why (dry run with reasons)

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from llzo.analysis.eis import (
+    RELATIVE_NOISE,
     Arc,
     Candidate,
     CircuitFit,
@@ -27,6 +28,7 @@ from llzo.analysis.eis import (
     cell_values,
     classify_arcs,
     eis_claims,
+    estimate_noise,
     fit_spectrum,
     fits_table,
     identify_interface,
@@ -122,6 +124,50 @@ def test_uncertainty_from_the_covariance_matches_the_scatter():
     assert np.median(se) == pytest.approx(np.std(est, ddof=1), rel=0.5)
 
 
+def _own_family_spectrum() -> tuple[Candidate, np.ndarray, np.ndarray]:
+    cand = Candidate(2, False, False)
+    x = np.array([255.0, 50.0, 4e-7, 0.92, 35.7, 4.2e-4, 0.85])
+    return cand, x, CircuitModel(cand, F, 0.6).impedance(x)
+
+
+@pytest.mark.parametrize(("rel", "hf_rel", "lo", "hi"), [(0.003, 0.0, 0.0, 2.0), (0.001, 0.03, 5.0, np.inf)])
+def test_error_structure_from_the_kramers_kronig_residuals(rel, hf_rel, lo, hi):
+    """The estimated sd grows towards the top frequency only when the noise does (true ratio 1 and 31)."""
+    _, _, Z0 = _own_family_spectrum()
+    sd = rel * np.abs(Z0) + hf_rel * np.abs(Z0) * F / F.max()
+    rng = np.random.default_rng(1)
+    Z = Z0 + sd * (rng.standard_normal(F.size) + 1j * rng.standard_normal(F.size))
+    noise = estimate_noise(F, Z, kk_test(F, Z, P))
+    assert noise.source == "kk"
+    s = noise.sd_ohm(F, Z0) / np.abs(Z0)
+    assert lo <= s[0] / s[F.size // 2] <= hi
+    assert estimate_noise(F, Z, None) is RELATIVE_NOISE
+
+
+def test_weighted_fit_is_more_precise_and_calibrated_when_noise_grows_with_frequency():
+    """Analyser bandwidth noise (0.1 % + 3 % at 1 MHz): weights from the estimated error structure scatter
+    less than relative weights (measured: 3.4x less) and their s.e. of R_arc matches the scatter."""
+    _, _, Z0 = _own_family_spectrum()
+    p = EISParams(max_arcs=2, n_starts=2)
+    sd = 0.001 * np.abs(Z0) + 0.03 * np.abs(Z0) * F / F.max()
+    out = {}
+    for weighted in (False, True):
+        rng = np.random.default_rng(5)
+        est, se = [], []
+        for _ in range(20):
+            Z = Z0 + sd * (rng.standard_normal(F.size) + 1j * rng.standard_normal(F.size))
+            fit = fit_spectrum(F, Z, p, noise=estimate_noise(F, Z, kk_test(F, Z, p)) if weighted else None)
+            d = dict(zip(fit.names, zip(fit.values, fit.se, strict=True), strict=True))
+            k = max((k for k in (1, 2) if f"Zarc{k}_R" in d), key=lambda k: d[f"Zarc{k}_tau"][0])
+            est.append(d[f"Zarc{k}_R"][0])
+            se.append(d[f"Zarc{k}_R"][1])
+        out[weighted] = (np.mean(est), np.std(est, ddof=1), np.median(se))
+    mean, scatter, se = out[True]
+    assert mean == pytest.approx(35.7, rel=0.01)
+    assert se == pytest.approx(scatter, rel=0.5)
+    assert scatter < 0.6 * out[False][1]
+
+
 # --------------------------------------------------------------------------------------------
 # identification rules
 # --------------------------------------------------------------------------------------------
@@ -158,6 +204,17 @@ def test_split_interface_relaxation_is_one_process():
     fit = _fit(_zarcs((50.0, 4e-7, 0.9), (300.0, 7e-5, 0.7), (2200.0, 2.8e-4, 0.85)))
     drt = np.array([4e-7, 2.5e-4])
     arcs = classify_arcs(fit, FR, drt, A, P)
+    idx, why = identify_interface(arcs, drt, fit, A, P)
+    assert not why and sum(arcs[i].R_ohm for i in idx) == pytest.approx(2500.0)
+
+
+def test_low_exponent_arc_on_the_high_frequency_flank_belongs_to_the_interface():
+    # an asymmetric interface relaxation: main ZARC at 3e-4 s, a flat (n = 0.5) ZARC 4x faster on its
+    # flank; a flat element 4x slower than the peak stays a diffusion tail
+    fit = _fit(_zarcs((50.0, 4e-7, 0.9), (300.0, 7.5e-5, 0.5), (2200.0, 3e-4, 0.85), (40.0, 1.2e-3, 0.5)))
+    drt = np.array([4e-7, 3e-4])
+    arcs = classify_arcs(fit, FR, drt, A, P)
+    assert [a.kind for a in arcs] == ["arc", "interface", "interface", "diffusion"]
     idx, why = identify_interface(arcs, drt, fit, A, P)
     assert not why and sum(arcs[i].R_ohm for i in idx) == pytest.approx(2500.0)
 
