@@ -58,8 +58,9 @@ def _json_arg(text: str):
 def cmd_demo_data(a: argparse.Namespace) -> None:
     """Write a virtual-lab dataset."""
     from llzo.lab.demo import make_dataset
+    from llzo.lab.parallel import default_workers
 
-    make_dataset(a.raw, a.truth, _json_arg(a.config), a.seed)
+    make_dataset(a.raw, a.truth, _json_arg(a.config), a.seed, workers=a.workers or default_workers())
 
 
 def cmd_ingest(a: argparse.Namespace) -> None:
@@ -141,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--truth", required=True, help="output folder for the truth (data/truth/<dataset>)")
     s.add_argument("--config", required=True, help="lab config as JSON, or @file.json")
     s.add_argument("--seed", type=int, required=True, help="seed of the lab's random numbers (same seed: same bytes)")
+    s.add_argument("--workers", type=int, default=1,
+                   help="processes writing the files (0: every core this process may use); the bytes do not depend "
+                        "on it")
     s.set_defaults(func=cmd_demo_data)
 
     s = sub.add_parser("ingest", help="validate a sample sheet, read its files, write interim tables")

@@ -19,9 +19,21 @@ def llzo_imports(path: str | Path) -> set[str]:
     """Names of the llzo modules a Python file imports (absolute imports only).
 
     ``from llzo.a import b`` yields ``llzo.a`` and ``llzo.a.b`` (``b`` may be a submodule); the
-    caller keeps the names that are modules.
+    caller keeps the names that are modules. Each file is parsed once per process (the rules ask
+    for the same modules many times while Snakemake reads the workflow).
     """
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    p = Path(path)
+    st = p.stat()
+    return set(_imports_of(str(p.resolve()), st.st_mtime_ns, st.st_size))
+
+
+@functools.cache
+def _imports_of(path: str, mtime_ns: int, size: int) -> frozenset[str]:
+    """:func:`llzo_imports` of one version (modification time, size) of a file."""
+    text = Path(path).read_text(encoding="utf-8")
+    if "llzo" not in text:
+        return frozenset()
+    tree = ast.parse(text)
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -30,7 +42,7 @@ def llzo_imports(path: str | Path) -> set[str]:
               and node.module.split(".")[0] == PACKAGE):
             names.add(node.module)
             names.update(f"{node.module}.{a.name}" for a in node.names)
-    return names
+    return frozenset(names)
 
 
 def module_file(name: str, root: str | Path) -> Path | None:
