@@ -95,7 +95,8 @@ def test_real_exports_take_the_fixed_path(real_fixtures, name, monkeypatch):
     _, names, _, start, _ = split_header(raw, p)
     first = raw[start: raw.find(b"\n", start)].rstrip(b"\r").rstrip(b"\t")
     formats = [fx.field_format(f) for f in first.split(b"\t")]
-    assert fx.parse_table(raw, start, formats, decimal_separator(first)) is not None
+    values = fx.parse_table(raw, start, formats, decimal_separator(first))
+    assert values is not None and len(values) == len(names)
     fixed = read_mpt_fast(p).data
     monkeypatch.setattr(fast_mpt, "parse_table", lambda *a: None)  # the general (pyarrow) path
     general = read_mpt_fast(p).data
