@@ -35,7 +35,8 @@ format with xarray's scipy engine (deterministic bytes); every file atomically
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,11 +117,32 @@ def write_sweeps(interim_dir: str | Path, meta: pd.DataFrame, data: pd.DataFrame
 def write_maps(interim_dir: str | Path, meta: pd.DataFrame, maps: Sequence[xr.Dataset],
                manifest: pd.DataFrame) -> dict[str, Path]:
     """Write one NetCDF per map (attribute ``map_id`` names it), the maps table and the manifest."""
+    with maps_folder(interim_dir) as tmp:
+        for ds in maps:
+            write_map(tmp, ds)
+    return write_maps_meta(interim_dir, meta, manifest)
+
+
+@contextlib.contextmanager
+def maps_folder(interim_dir: str | Path) -> Iterator[Path]:
+    """Yield a temporary maps folder to fill with :func:`write_map`; it becomes ``maps/`` on success.
+
+    For an ingest that writes each map as soon as it is read (a lab's maps do not fit in memory
+    together); then :func:`write_maps_meta`.
+    """
+    with atomic_dir(Path(interim_dir) / MAPS_DIR) as tmp:
+        yield tmp
+
+
+def write_map(folder: Path, ds: xr.Dataset) -> None:
+    """Write one map's NetCDF (``<map_id>.nc``) into ``folder`` (:func:`maps_folder`)."""
+    ds.to_netcdf(Path(folder) / Path(map_file(ds.attrs["map_id"])).name, engine="scipy")
+
+
+def write_maps_meta(interim_dir: str | Path, meta: pd.DataFrame, manifest: pd.DataFrame) -> dict[str, Path]:
+    """Write the maps table and the manifest (last), after the maps folder; return the paths by role."""
     d = Path(interim_dir)
     outs = {"meta": d / MAPS_META, "maps": d / MAPS_DIR, "manifest": manifest_path(d, "maps")}
-    with atomic_dir(outs["maps"]) as tmp:
-        for ds in maps:
-            ds.to_netcdf(tmp / Path(map_file(ds.attrs["map_id"])).name, engine="scipy")
     write_parquet(meta, outs["meta"])
     write_tsv(manifest, outs["manifest"])
     return outs

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import logging
 import sys
@@ -66,7 +67,10 @@ def cmd_demo_data(a: argparse.Namespace) -> None:
 def cmd_ingest(a: argparse.Namespace) -> None:
     """Ingest one sample sheet."""
     mod = importlib.import_module(f"llzo.pipeline.ingest_{a.sheet}")
-    mod.ingest(a.raw, a.out)
+    if a.workers > 1 and "workers" in inspect.signature(mod.ingest).parameters:
+        mod.ingest(a.raw, a.out, workers=a.workers)
+    else:
+        mod.ingest(a.raw, a.out)
 
 
 def cmd_run_notebook(a: argparse.Namespace) -> None:
@@ -151,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("sheet", choices=["sweeps", "maps", "echem"])
     s.add_argument("--raw", required=True, help="dataset folder data/raw/<dataset>")
     s.add_argument("--out", required=True, help="interim folder data/interim/<dataset>")
+    s.add_argument("--workers", type=int, default=1,
+                   help="processes reading files side by side (maps); the interim files do not depend on it")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("run-notebook", help="execute a jupytext notebook with papermill")
