@@ -98,7 +98,7 @@ class _Inline:
         fut: Future = Future()
         try:
             fut.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - raised by result(), as a process pool would
+        except BaseException as exc:
             fut.set_exception(exc)
         return fut
 
