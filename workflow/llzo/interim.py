@@ -198,8 +198,38 @@ def load_maps_meta(interim_dir: str | Path) -> pd.DataFrame:
     return pd.read_parquet(Path(interim_dir) / MAPS_META)
 
 
-def load_maps(interim_dir: str | Path, kind: str | None = None) -> list[xr.Dataset]:
-    """Load the maps of a dataset as xarray Datasets (loaded into memory), in sheet order.
+class MapList(Sequence):
+    """The maps of a dataset, each read from its NetCDF when it is taken (a lab's maps do not fit in memory).
+
+    A sequence of xarray Datasets (``len``, indexing, iteration, unpacking); :attr:`paths` are
+    the files, for code that reads them in worker processes.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = list(paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return MapList(self.paths[i])
+        return load_map(self.paths[i])
+
+    def __repr__(self) -> str:
+        return f"MapList({[p.name for p in self.paths]})"
+
+
+def load_map(path: str | Path) -> xr.Dataset:
+    """Load one interim map's NetCDF into memory."""
+    import xarray as xr
+
+    with xr.open_dataset(path, engine="scipy") as ds:
+        return ds.load()
+
+
+def load_maps(interim_dir: str | Path, kind: str | None = None) -> MapList:
+    """Load the maps of a dataset as xarray Datasets, in sheet order, each when it is used.
 
     Parameters
     ----------
@@ -210,22 +240,17 @@ def load_maps(interim_dir: str | Path, kind: str | None = None) -> list[xr.Datas
 
     Returns
     -------
-    list of xarray.Dataset
+    MapList
+        A sequence of xarray Datasets, each read from disk when taken (:class:`MapList`):
         ``height_m`` (raw, unlevelled), the kind's channel (``modulus_Pa``, ``potential_V`` or
         ``current_A``, unlevelled), ``boundary_mask`` where given; attributes ``map_id, kind,
         stage, bias_V, pixel_size_x_m, pixel_size_y_m, format, source_file``.
     """
-    import xarray as xr
-
     d = Path(interim_dir)
     meta = load_maps_meta(d)
     if kind is not None:
         meta = meta[meta["kind"] == kind]
-    out = []
-    for nc in meta["nc_file"]:
-        with xr.open_dataset(d / nc, engine="scipy") as ds:
-            out.append(ds.load())
-    return out
+    return MapList([d / nc for nc in meta["nc_file"]])
 
 
 def load_echem(interim_dir: str | Path, technique: str) -> tuple[pd.DataFrame, pd.DataFrame]:
