@@ -28,7 +28,7 @@ modulus_claims_path = "../results/demo/claims/fig3_maps.json"
 contact = {"effective_modulus_GPa": 145.0}
 trigger = {"trigger_rise_decades": 2.0, "baseline_window_samples": 15, "min_baseline_samples": 5,
            "min_persist_samples": 3, "bootstrap_resamples": 1000, "bootstrap_seed": 4,
-           "distance_bin_edges_nm": [0, 25, 75, 150, 350, 750, 1250, 1750, 2250]}
+           "distance_bin_edges_nm": [0, 20, 50, 100, 200, 500, 1000, 2000, 5000]}
 outputs = None
 
 # %%

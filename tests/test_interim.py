@@ -15,8 +15,9 @@ MANIFEST = pd.DataFrame({"path": ["x.tsv"], "bytes": [3], "sha256": ["0" * 64]})
 def test_names():
     assert interim.FILES["sweeps"] == ("sweeps_meta.parquet", "sweeps.parquet", "manifest_sweeps.tsv")
     assert interim.FILES["maps"] == ("maps_meta.parquet", "maps/", "manifest_maps.tsv")
+    # the echem ingest also writes the list of the files it could not use (llzo.pipeline.rejects)
     assert interim.FILES["echem"] == ("echem_meta.parquet", "echem_eis.parquet", "echem_cycling.parquet",
-                                      "manifest_echem.tsv")
+                                      "rejected_echem.tsv", "manifest_echem.tsv")
     assert interim.data_paths("data/interim/d", ["sweeps", "maps"]) == [
         "data/interim/d/sweeps_meta.parquet", "data/interim/d/sweeps.parquet", "data/interim/d/maps_meta.parquet",
         "data/interim/d/maps"]
@@ -64,7 +65,10 @@ def test_echem_by_technique(tmp_path):
     eis = pd.DataFrame({"run_id": ["e1"], "freq_Hz": [1e3], "re_Z_ohm": [1.0], "minus_im_Z_ohm": [0.1]})
     cyc = pd.DataFrame({"run_id": ["c1", "s1", "c1"], "time_s": [0.0, 0, 1], "Ewe_V": [0.1, 0.2, 0.3],
                         "I_mA": [1.0, 1, 1]})
-    interim.write_echem(tmp_path, meta, eis, cyc, MANIFEST)
+    rejected = pd.DataFrame({"file": ["echem/x.mpt"], "run_id": ["x1"], "reason": ["truncated file"]})
+    outs = interim.write_echem(tmp_path, meta, eis, cyc, rejected, MANIFEST)
+    assert outs["manifest"].stat().st_mtime_ns >= outs["rejected"].stat().st_mtime_ns  # manifest written last
+    assert pd.read_csv(outs["rejected"], sep="\t").equals(rejected)
     runs, data = interim.load_echem(tmp_path, "CCD")
     assert list(runs["run_id"]) == ["c1"] and list(data["Ewe_V"]) == [0.1, 0.3]
     runs, data = interim.load_echem(tmp_path, "PEIS")

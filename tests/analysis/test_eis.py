@@ -318,14 +318,14 @@ def _real_spectra(real_fixtures) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every real impedance fixture: BioLogic .mpt/.mpr, Gamry .DTA, Autolab (ZView text)."""
     from pyimpspec import parse_data
 
-    from llzo.io.biologic import read_mpr
+    from llzo.io.eclab import read_eclab
 
     out = {}
     for name in ("biologic/peis.mpt", "biologic/exampleDataBioLogic.mpt", "biologic/peis.issue_225.with_ece.mpt",
                  "gamry/exampleDataGamry.DTA"):
         d = parse_data(real_fixtures / name)[0]
         out[name] = (d.get_frequencies(), d.get_impedances())
-    m = read_mpr(real_fixtures / "biologic/peis.mpr").data
+    m = read_eclab(real_fixtures / "biologic/peis.mpr").data
     out["biologic/peis.mpr"] = (m["freq/Hz"].to_numpy(float),
                                 m["Re(Z)/Ohm"].to_numpy(float) - 1j * m["-Im(Z)/Ohm"].to_numpy(float))
     # Autolab export in ZView's 'Z60W' layout (pyimpspec does not read it): Freq, Ampl, Bias, Time, Z', Z''

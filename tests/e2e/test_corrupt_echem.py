@@ -9,6 +9,7 @@ from e2e.test_pipeline import copy_project, smk
 
 pytestmark = pytest.mark.e2e
 DS = "corrupt"
+BAD = "ccd_HL_1"  # the lab's CCD run of the first HL cell
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def run(tmp_path_factory, config):
 
     tree = copy_project(tmp_path_factory.mktemp("corrupt") / "llzo-repro")
     make_dataset(tree / "data/raw" / DS, tree / "data/truth" / DS, {"echem": config["lab"]["echem"]}, 11)
-    bad = tree / "data/raw" / DS / "echem/ccd_HL.mpt"
+    bad = tree / "data/raw" / DS / f"echem/{BAD}.mpt"
     raw = bad.read_bytes()
     bad.write_bytes(raw[: len(raw) // 2 - 7])  # a copy interrupted in the middle of a row
     res = smk(tree, "--cores", "2", "--config", f"dataset={DS}", check=False)
@@ -29,7 +30,7 @@ def test_run_succeeds_and_names_the_file(run):
     out = res.stdout + res.stderr
     assert res.returncode == 0, out[-4000:]
     assert "1 of the files named in echem.tsv rejected" in out
-    assert "ccd_HL: " in out and "echem/ccd_HL.mpt, line " in out and "truncated file" in out
+    assert f"{BAD}: " in out and f"echem/{BAD}.mpt, line " in out and "truncated file" in out
 
 
 def test_every_other_figure(run):
@@ -39,9 +40,10 @@ def test_every_other_figure(run):
                       ("fig5h_full", "5h"), ("fig5h_full", "S12"), ("fig4_fe", "4f")):
         assert (figs / nb / f"fig{panel}.png").is_file(), (nb, panel)
     rej = pd.read_csv(tree / f"data/interim/{DS}/rejected_echem.tsv", sep="\t")
-    assert list(rej["run_id"]) == ["ccd_HL"] and rej["file"].iloc[0] == "echem/ccd_HL.mpt"
+    assert list(rej["run_id"]) == [BAD] and rej["file"].iloc[0] == f"echem/{BAD}.mpt"
     meta = pd.read_parquet(tree / f"data/interim/{DS}/echem_meta.parquet")
-    assert "ccd_HL" not in set(meta["run_id"]) and len(meta) == 19  # 20 runs in the sheet
+    sheet = pd.read_csv(tree / f"data/raw/{DS}/echem.tsv", sep="\t")
+    assert BAD not in set(meta["run_id"]) and list(meta["run_id"]) == [r for r in sheet["run_id"] if r != BAD]
 
 
 def test_claims_and_report_say_why(run):
@@ -49,9 +51,9 @@ def test_claims_and_report_say_why(run):
     card = pd.read_csv(tree / f"results/{DS}/claims.csv", dtype=str, keep_default_na=False).set_index("claim_id")
     row = card.loc["ccd_hl_mA_cm2"]
     assert row["status"] == "missing"
-    assert "echem/ccd_HL.mpt rejected at ingest" in row["note"] and "truncated file" in row["note"]
+    assert f"echem/{BAD}.mpt rejected at ingest" in row["note"] and "truncated file" in row["note"]
     assert card.loc["ccd_none_mA_cm2", "status"] in ("pass", "fail")  # the other cells still give theirs
     assert card.loc["sym_hl_hours_stable", "status"] in ("pass", "fail")
     html = (tree / f"results/{DS}/report.html").read_text(encoding="utf-8", errors="replace")
-    assert "ccd_HL.mpt" in html
-    assert "ccd_HL.mpt" in (tree / f"results/{DS}/scorecard.html").read_text(encoding="utf-8")
+    assert f"{BAD}.mpt" in html
+    assert f"{BAD}.mpt" in (tree / f"results/{DS}/scorecard.html").read_text(encoding="utf-8")

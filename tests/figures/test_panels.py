@@ -21,6 +21,7 @@ from llzo.figures import maps as mapf
 from llzo.figures import memristor as mf
 from llzo.figures import trigger as tf
 from llzo.lab import sweeps as lab
+from llzo.lab.instrument import Instrument
 
 PARAMS = TriggerParams(2.0, 15, 5, 3, 20, 4, (0, 50, 5000))
 
@@ -32,14 +33,15 @@ def _drawn(ax) -> bool:
 @pytest.fixture(scope="module")
 def sweeps():
     rng = np.random.default_rng(3)
+    instrument = Instrument(compliance_A=1e-3, noise_floor_A=2e-13, noise_rel=0.0, offset_max_A=0.0,
+                            spike_fraction=0.0, max_spikes=0, spike_min_A=1e-9, spike_max_A=1e-5)
     bias = lab.bias_program_V(-10.0, 1e-3, 200)
     rows, frames = [], []
     plan = [("GB", "tip", 0.0, -0.12), ("GB", "tip", 0.0, -0.13), ("GI", "tip", 500.0, -9.0),
             ("GI", "tip", 800.0, -50.0), ("HL", "tip", np.nan, -2.0), ("HL", "tip", np.nan, -2.1),
             ("GB", "pad", 0.0, -0.15)]
     for k, (site, electrode, d, v_t) in enumerate(plan):
-        cur, _ = lab.simulate_sweep(bias, v_t, 300.0, 3e15, 1e-3, rng, noise_A=2e-13, offset_A=0.0,
-                                    relative_noise=0.01)
+        cur, _ = lab.simulate_sweep(bias, v_t, 300.0, 3e15, instrument, rng, relative_noise=0.01)
         sid = f"s{k}"
         rows.append({"sweep_id": sid, "protocol": "trigger", "site": site, "electrode": electrode,
                      "distance_to_gb_nm": d, "tip_radius_nm": 20.0 if electrode == "tip" else np.nan,

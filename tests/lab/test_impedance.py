@@ -100,7 +100,7 @@ def test_echem_writes_peis_repeats_and_truth(tmp_path):
 
     import yaml
 
-    from llzo.io.biologic import read_mpt
+    from llzo.io.eclab import read_eclab
     from llzo.lab import echem
     from tests.conftest import REPO
 
@@ -119,7 +119,7 @@ def test_echem_writes_peis_repeats_and_truth(tmp_path):
         tr = t[r["run_id"]]
         assert tr["cell"] == r["cell"] and len(tr["r_int_interfaces_ohm_cm2"]) == 2
         assert tr["r_int_ohm_cm2"] == pytest.approx(np.mean(tr["r_int_interfaces_ohm_cm2"]))
-        d = read_mpt(raw / r["file"]).data
+        d = read_eclab(raw / r["file"]).data
         assert len(d) == F.size and d["freq/Hz"].iloc[0] == pytest.approx(1e6)
     # repeats of one cell drift a little, interfaces of one cell differ a little
     a, b = t["peis_none_1_pristine_1"], t["peis_none_1_pristine_2"]

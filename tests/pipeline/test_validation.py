@@ -47,19 +47,38 @@ TOLERANCES = REPO / "workflow/config/validation.yaml"
         (-9.0, None, -10.0, "lt", 0.5, False),
         (5.0, "gt", 8.0, "lt", 0.0, True),  # opposite bounds that overlap
         (9.0, "gt", 8.0, "lt", 0.0, False),
-        (2.0, "gt", 3.0, "gt", 0.0, True),
+        # same-direction bounds: the truth is defined as the claim is (the same window limit, the same
+        # log length), so their values are compared too (formerly any two such bounds agreed)
+        (2.0, "gt", 2.05, "gt", 0.1, True),
+        (2.0, "gt", 3.0, "gt", 0.1, False),
     ],
 )
 def test_judge(rec, rb, true, tb, tol, within):
-    ok, how = judge(rec, rb, TrueValue(true, tb), tol)
+    ok, how = judge(rec, rb, TrueValue(true, tb), Tolerance("r", "abs", tol))
     assert ok is within, how
 
 
-def test_tolerance_width():
-    assert Tolerance("r", abs=0.01, rel_pct=5.0).width(-0.12) == pytest.approx(0.01)
-    assert Tolerance("r", abs=0.001, rel_pct=5.0).width(-0.12) == pytest.approx(0.006)
-    assert Tolerance("r", rel_pct=5.0).width(None) == 0.0
-    assert Tolerance("model").width(1.0) is None
+def test_range_and_relative_kinds():
+    band = Tolerance("crosstalk only lowers it", "range", (-8.0, 2.0))
+    assert judge(112.0, None, TrueValue(119.0), band)[0] and judge(120.5, None, TrueValue(119.0), band)[0]
+    assert not judge(121.5, None, TrueValue(119.0), band)[0] and not judge(110.0, None, TrueValue(119.0), band)[0]
+    rel = Tolerance("r", "rel_pct", 5.0)
+    assert rel.error_interval(-0.12) == pytest.approx((-0.006, 0.006))
+    assert judge(-0.125, None, TrueValue(-0.12), rel)[0] and not judge(-0.127, None, TrueValue(-0.12), rel)[0]
+    assert band.text(1.0) == "-8..2" and rel.text(-0.12) == "0.006"
+    assert Tolerance("model").error_interval(1.0) is None and not Tolerance("model").defined
+
+
+def test_not_measurable_truth_needs_a_lower_bound():
+    """The tip memristor: HRS below the instrument floor, so only LRS / floor can be recovered."""
+    true = TrueValue(1.3e9, None, measurable=False, limit=1.0e5)
+    lb = Tolerance("floor", "lower_bound", 5.0)
+    assert judge(1.7e5, None, true, lb)[0]
+    assert not judge(6.0e5, None, true, lb)[0]  # more than 5x the limit: the floor was not where it should be
+    assert not judge(1.5e4, None, true, lb)[0]
+    assert not judge(2.0e9, None, true, lb)[0]  # above the true ratio
+    ok, how = judge(1.7e5, None, true, Tolerance("r", "rel_pct", 5.0))
+    assert not ok and "lower_bound" in how
 
 
 def test_every_claim_has_a_validation_tolerance_with_a_reason():
@@ -73,11 +92,37 @@ def test_every_claim_has_a_validation_tolerance_with_a_reason():
 
 def test_tolerance_file_problems_are_listed_at_once(tmp_path):
     f = tmp_path / "v.yaml"
-    f.write_text("a_V: {abs: -1, reason: x}\nb_V: {abs: 1}\nc_V: {rel: 3, reason: y}\n")
+    f.write_text("a_V: {kind: abs, tolerance: -1, reason: x}\nb_V: {kind: abs, tolerance: 1}\n"
+                 "c_V: {rel: 3, reason: y}\ne_V: {kind: range, tolerance: [1, 2], reason: z}\n"
+                 "f_V: {kind: within, tolerance: 1, reason: w}\ng_V: {tolerance: 1, reason: v}\n")
     with pytest.raises(ValueError) as exc:
-        load_tolerances(f, ["a_V", "b_V", "c_V", "d_V"])
-    for part in ("a_V: abs must be", "b_V: needs a `reason`", "c_V: unknown key(s) ['rel']", "d_V: no entry"):
+        load_tolerances(f, ["a_V", "b_V", "c_V", "d_V", "e_V", "f_V", "g_V"])
+    for part in ("a_V: kind abs needs a number `tolerance` >= 0", "b_V: needs a `reason`",
+                 "c_V: unknown key(s) ['rel']", "d_V: no entry", "e_V: kind range needs `tolerance: [lo, hi]`",
+                 "f_V: kind 'within' is not one of", "g_V: a `tolerance` needs a `kind`"):
         assert part in str(exc.value)
+
+
+def test_truth_read_at_the_runs_analysis_parameters(tmp_path):
+    """A definition with an analysis parameter: the truth is a grid, read at the run's value."""
+    f = tmp_path / "claims_truth.json"
+    f.write_text(json.dumps({"claims": {
+        "modulus_gb_GPa": {"parameters": {"gb_band_nm": [20.0, 30.0]}, "values": [118.0, 119.5], "bound": None},
+        "memristor_tip_on_off": {"parameters": {"read_bias_V": [-0.1, -0.2], "forming_cycles": [0, 10]},
+                                 "values": [[1e9, 2e9], [3e9, 4e9]], "bound": None, "measurable": False,
+                                 "limit": {"parameters": {"read_bias_V": [-0.1, -0.2]}, "values": [1e5, 2e5]}},
+        "contact_area_nm2": {"value": 37.6, "bound": None}}}))
+    analysis = {"maps": {"gb_band_nm": 30.0}, "memristor": {"read_bias_V": -0.1, "forming_cycles": 10}}
+    t = load_claims_truth(f, analysis)
+    assert t["modulus_gb_GPa"].value == 119.5
+    assert t["memristor_tip_on_off"] == TrueValue(2e9, None, "", False, 1e5)
+    assert t["contact_area_nm2"].value == 37.6
+    off = load_claims_truth(f, {"maps": {"gb_band_nm": 25.0}, "memristor": analysis["memristor"]})
+    assert off["modulus_gb_GPa"].value is None and "not on the truth grid" in off["modulus_gb_GPa"].unavailable
+    clash = load_claims_truth(f, {"maps": {"gb_band_nm": 30.0}, "kpfm": {"gb_band_nm": 20.0},
+                                  "memristor": analysis["memristor"]})
+    assert "different values in different analysis blocks" in clash["modulus_gb_GPa"].unavailable
+    assert "depends on 'gb_band_nm'" in load_claims_truth(f)["modulus_gb_GPa"].unavailable
 
 
 def test_truth_loader_accepts_extra_keys_and_names_bad_entries(tmp_path):

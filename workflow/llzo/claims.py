@@ -69,8 +69,8 @@ def _clean(v):
     return v
 
 
-def write_claims(path: str | Path, claims: list[Claim]) -> None:
-    """Write a notebook's claims JSON (sorted keys, stable float formatting).
+def write_claims(path: str | Path, claims: list[Claim]) -> Path:
+    """Write a notebook's claims JSON (sorted keys, stable float formatting); return its path.
 
     ``basis`` is written only when set (see :class:`Claim`).
     """
@@ -79,6 +79,7 @@ def write_claims(path: str | Path, claims: list[Claim]) -> None:
     body = {"claims": [{k: _clean(v) for k, v in asdict(c).items() if not (k == "basis" and v is None)}
                        for c in claims]}
     path.write_text(json.dumps(body, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
 
 
 def read_claims(path: str | Path) -> dict:

@@ -29,6 +29,10 @@ if HAS_TRUTH:
             CONDA_ENV
         params:
             claims=lambda wc, input: " ".join(input.claims),
+            # the truth of a definition with analysis parameters (band width, read bias, ...) is read
+            # at the values of this run: a change of one reruns the validation
+            analysis=json_arg(config["analysis"]),
         shell:
             f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} validation --paper-claims {{input.paper}} "
-            f"--claims {{params.claims}} --truth {TRUTH} --tolerances {{input.tolerances}} --out {{output.csv}}"
+            f"--claims {{params.claims}} --truth {TRUTH} --tolerances {{input.tolerances}} "
+            f"--analysis {{params.analysis}} --out {{output.csv}}"

@@ -11,10 +11,12 @@ import pandas as pd
 
 from llzo.analysis.eis import GROUPS, SpectrumResult, fit_residuals_pct, predict
 
-#: Axis labels in the paper's units.
+#: Axis labels in the paper's units. The primes are the Unicode characters (DejaVu Sans has them):
+#: mathtext's ``$'$`` takes the prime from a Computer Modern font, whose embedding in the PDF makes
+#: fontTools log a warning into the executed notebook.
 LABELS = {
-    "re": r"Z$'$ ($\Omega$ cm$^2$)",
-    "im": r"$-$Z$''$ ($\Omega$ cm$^2$)",
+    "re": r"Z′ ($\Omega$ cm$^2$)",
+    "im": r"$-$Z″ ($\Omega$ cm$^2$)",
     "f": "Frequency (Hz)",
     "resid": "Fit residual (%)",
     "r_int": r"R$_{int}$ ($\Omega$ cm$^2$)",

@@ -96,7 +96,8 @@ def cmd_validation(a: argparse.Namespace) -> None:
     """Write the validation table (recovered claims vs the dataset's ground truth)."""
     from llzo.pipeline.validation import validation_summary, write_validation
 
-    table = write_validation(a.paper_claims, a.claims, a.truth, a.tolerances, a.out)
+    table = write_validation(a.paper_claims, a.claims, a.truth, a.tolerances, a.out,
+                             analysis=_json_arg(a.analysis) if a.analysis else None)
     log.info("validation: %s", validation_summary(table))
 
 
@@ -183,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--claims", nargs="*", default=[])
     s.add_argument("--truth", required=True, help="truth folder data/truth/<dataset> (reads claims_truth.json)")
     s.add_argument("--tolerances", required=True, help="validation tolerances (workflow/config/validation.yaml)")
+    s.add_argument("--analysis", help="the config's `analysis` section as JSON (or @file.json): the truth of "
+                                      "parameter-dependent claims is read at these values")
     s.add_argument("--out", required=True)
     s.set_defaults(func=cmd_validation)
 

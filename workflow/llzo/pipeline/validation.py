@@ -4,21 +4,50 @@ The virtual lab knows what it generated: beside the raw files of its datasets it
 ``data/truth/<dataset>/claims_truth.json``::
 
     {"claims": {"<claim_id>": {"value": 37.6, "bound": null, "how": "Hertz area with the lab's r, P, E*"},
-                "sym_hl_hours_stable": {"value": null, "bound": "gt", "how": "the cell never shorts"}}}
+                "sym_hl_hours_stable": {"value": null, "bound": "gt", "how": "the cell never shorts"},
+                "modulus_gb_GPa": {"parameters": {"gb_band_nm": [10.0, 20.0, 30.0]},
+                                   "values": [121.5, 120.2, 119.4], "bound": null, "how": "..."},
+                "memristor_tip_on_off": {"value": 1.3e9, "measurable": false,
+                                         "limit": {"value": 1.0e5, "what": "..."}, "bound": null, "how": "..."}}}
 
 ``value`` is the true value in the claim's unit (``null`` when the quantity has no finite value,
 e.g. a cell that never shorts); ``bound`` is ``null``, ``"lt"`` or ``"gt"`` (the truth is only
 known to lie below/above ``value``, or beyond any value when ``value`` is null); ``how`` says how
-the lab defined it. Other keys are ignored. The rule ``validation`` is the only step of the
-pipeline that reads ``data/truth`` (analysis code never does); it writes
-``results/<dataset>/validation.csv`` with :data:`COLUMNS`, one row per claim, and each recovered
-value judged against a per-claim tolerance from ``workflow/config/validation.yaml``.
+the lab defined it. A claim whose definition has analysis parameters (the GB band width, the
+memristor's read bias, ...) has ``parameters`` (name -> grid) and nested ``values`` instead of
+``value``: the truth is read at the run's own analysis parameters (:func:`definition_parameters`,
+:func:`llzo.lab.truth.truth_value`), so the error measures the analysis, not a difference of
+definitions. A claim the instrument cannot resolve has ``measurable: false`` and a ``limit``
+(same layout): what a perfect analysis recovers instead (e.g. the tip memristor's on/off ratio,
+whose high-resistance state is below the instrument's noise floor, is recovered as a lower bound
+of about ``limit``). Other keys are ignored.
+
+The tolerances are ``workflow/config/validation.yaml`` (:func:`load_tolerances`): per claim a
+``kind``, a ``tolerance`` and the ``reason``:
+
+``abs``
+    ``|recovered - true| <= tolerance`` (claim unit);
+``rel_pct``
+    ``|recovered - true| <= tolerance`` % of ``|true|``;
+``range``
+    ``tolerance = [lo, hi]``: ``lo <= recovered - true <= hi`` (claim unit), for a stated one-sided
+    bias the analysis cannot remove (e.g. AFM crosstalk that only lowers the modulus in the band);
+``lower_bound``
+    the truth is not measurable: the recovered value must not exceed the true value and must lie
+    within a factor ``tolerance`` of the truth's ``limit``;
+no ``kind``
+    no ground truth can exist (a model result); only the reason.
+
+The rule ``validation`` is the only step of the pipeline that reads ``data/truth`` (analysis code
+never does); it writes ``results/<dataset>/validation.csv`` with :data:`COLUMNS`, one row per
+claim. ``tests/lab_recovery.py`` applies the same comparison to datasets the lab writes in tests.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +55,7 @@ import pandas as pd
 import yaml
 
 from llzo.atomic import write_text
+from llzo.lab.truth import truth_value
 from llzo.pipeline.paper_claims import load_paper_claims
 from llzo.pipeline.scorecard import collect_claims
 
@@ -33,45 +63,141 @@ from llzo.pipeline.scorecard import collect_claims
 TRUTH_FILE = "claims_truth.json"
 COLUMNS = ["claim_id", "unit", "basis", "recovered", "recovered_bound", "true", "true_bound", "error",
            "rel_error_pct", "tolerance", "within", "note"]
+#: Kinds of validation tolerance (module docstring).
+KINDS = ("abs", "rel_pct", "range", "lower_bound")
+#: Value of a parameter name that two analysis blocks give different values.
+AMBIGUOUS = object()
 
 
 @dataclass(frozen=True)
 class TrueValue:
-    """One claim's ground truth: ``value`` (or None), ``bound`` (None, "lt", "gt") and ``how``."""
+    """One claim's ground truth at the run's analysis parameters.
+
+    Attributes
+    ----------
+    value
+        True value in the claim's unit, or None (no finite value, or not available).
+    bound
+        None, ``"lt"`` or ``"gt"``.
+    how
+        How the lab defined it.
+    measurable
+        False when the instrument cannot resolve it (then ``limit`` is what can be recovered).
+    limit
+        For a not measurable truth: what a perfect analysis recovers instead.
+    unavailable
+        Why no true value could be read (e.g. an analysis parameter off the truth's grid); empty if read.
+    """
 
     value: float | None
     bound: str | None = None
     how: str = ""
+    measurable: bool = True
+    limit: float | None = None
+    unavailable: str = ""
 
 
 @dataclass(frozen=True)
 class Tolerance:
-    """Validation tolerance of one claim: ``abs`` (claim unit) and/or ``rel_pct`` (% of the true value).
+    """Validation tolerance of one claim (``validation.yaml``; kinds in the module docstring).
 
-    Neither set: the claim has no ground truth to compare with (``reason`` says why).
+    ``kind`` None: the claim has no ground truth to compare with (``reason`` says why).
     """
 
     reason: str
-    abs: float | None = None
-    rel_pct: float | None = None
+    kind: str | None = None
+    tolerance: float | tuple[float, float] | None = None
 
     @property
     def defined(self) -> bool:
         """Whether a tolerance is given."""
-        return self.abs is not None or self.rel_pct is not None
+        return self.kind is not None
 
-    def width(self, true: float | None) -> float | None:
-        """Return the tolerance in the claim's unit: the larger of ``abs`` and ``rel_pct`` % of ``|true|``."""
-        if not self.defined:
-            return None
-        parts = [self.abs or 0.0]
-        if self.rel_pct is not None and true is not None:
-            parts.append(self.rel_pct / 100.0 * abs(true))
-        return max(parts)
+    def error_interval(self, true: float | None) -> tuple[float, float] | None:
+        """Allowed ``recovered - true`` as ``(lo, hi)`` in the claim's unit (None for lower_bound/undefined)."""
+        if self.kind == "abs":
+            return -float(self.tolerance), float(self.tolerance)
+        if self.kind == "rel_pct":
+            w = float(self.tolerance) / 100.0 * abs(true or 0.0)
+            return -w, w
+        if self.kind == "range":
+            lo, hi = self.tolerance
+            return float(lo), float(hi)
+        return None
+
+    def text(self, true: float | None) -> str:
+        """The tolerance as written in ``validation.csv``: a width, ``lo..hi`` or ``factor x``."""
+        if self.kind in ("abs", "rel_pct"):
+            return _fmt(self.error_interval(true)[1])
+        if self.kind == "range":
+            lo, hi = self.tolerance
+            return f"{_fmt(float(lo))}..{_fmt(float(hi))}"
+        if self.kind == "lower_bound":
+            return f"factor {_fmt(float(self.tolerance))} of the limit"
+        return ""
 
 
-def load_claims_truth(path: str | Path) -> dict[str, TrueValue]:
-    """Read ``claims_truth.json`` (format in the module docstring; extra keys are ignored).
+def definition_parameters(analysis: Mapping | None) -> dict[str, object]:
+    """The analysis parameters by key name, from the config's ``analysis`` section.
+
+    Truth entries name their parameters by config key (``gb_band_nm``, ``read_bias_V``, ...).
+    Every scalar key of every block is taken; a key name used in two blocks with different values
+    maps to :data:`AMBIGUOUS` and cannot be looked up.
+    """
+    out: dict[str, object] = {}
+    for block in (analysis or {}).values():
+        if not isinstance(block, Mapping):
+            continue
+        for k, v in block.items():
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                continue
+            out[k] = v if out.get(k, v) == v else AMBIGUOUS
+    return out
+
+
+def _read_truth(entry: dict, params: Mapping[str, object]) -> float | None:
+    """``entry``'s value at ``params`` (a plain ``value``, or a grid read with :func:`truth_value`)."""
+    if "parameters" not in entry:
+        v = entry.get("value")
+        return None if v is None else float(v)
+    needed = list(entry["parameters"])
+    bad = [n for n in needed if params.get(n) is AMBIGUOUS]
+    if bad:
+        raise KeyError(f"parameter(s) {bad} have different values in different analysis blocks")
+    v = truth_value(entry, **{n: params[n] for n in needed if n in params})
+    return None if v is None else float(v)
+
+
+def _entry_problem(cid: str, entry) -> str | None:
+    if not isinstance(entry, dict):
+        return f"{cid}: not an object"
+    bound = entry.get("bound")
+    if bound not in (None, "lt", "gt"):
+        return f"{cid}: bound {bound!r} is not null, 'lt' or 'gt'"
+    if entry.get("measurable", True) is False and not isinstance(entry.get("limit"), dict):
+        return f"{cid}: 'measurable: false' needs a 'limit' object"
+    if "parameters" in entry:
+        if not isinstance(entry["parameters"], dict) or "values" not in entry:
+            return f"{cid}: 'parameters' needs a mapping of grids and nested 'values'"
+        return None
+    value = entry.get("value")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return f"{cid}: value {value!r} is not a number or null"
+    if value is not None and not math.isfinite(value):
+        return f"{cid}: value {value!r} is not finite (use null)"
+    return None
+
+
+def load_claims_truth(path: str | Path, analysis: Mapping | None = None) -> dict[str, TrueValue]:
+    """Read ``claims_truth.json`` (module docstring) at the analysis parameters of a run.
+
+    Parameters
+    ----------
+    path
+        The file.
+    analysis
+        The config's ``analysis`` section: the parameters at which grid entries are read. An entry
+        that cannot be read there (a parameter off its grid) gets ``unavailable`` with the reason.
 
     Raises
     ------
@@ -83,25 +209,52 @@ def load_claims_truth(path: str | Path) -> dict[str, TrueValue]:
     if not isinstance(claims, dict):
         raise ValueError(f"{path}: expected an object with key 'claims' mapping claim ids to "
                          "{'value': number or null, 'bound': null|'lt'|'gt', 'how': text}")
-    out, problems = {}, []
-    for cid, entry in claims.items():
-        if not isinstance(entry, dict):
-            problems.append(f"{cid}: not an object")
-            continue
-        value, bound = entry.get("value"), entry.get("bound")
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            problems.append(f"{cid}: value {value!r} is not a number or null")
-            continue
-        if bound not in (None, "lt", "gt"):
-            problems.append(f"{cid}: bound {bound!r} is not null, 'lt' or 'gt'")
-            continue
-        if value is not None and not math.isfinite(value):
-            problems.append(f"{cid}: value {value!r} is not finite (use null)")
-            continue
-        out[cid] = TrueValue(None if value is None else float(value), bound, str(entry.get("how") or ""))
+    problems = [p for cid, e in claims.items() if (p := _entry_problem(cid, e))]
     if problems:
         raise ValueError(f"{path}: {len(problems)} malformed claim(s):\n  " + "\n  ".join(problems))
+    params = definition_parameters(analysis)
+    out = {}
+    for cid, entry in claims.items():
+        how, bound = str(entry.get("how") or ""), entry.get("bound")
+        measurable = entry.get("measurable", True) is not False
+        try:
+            value = _read_truth(entry, params)
+            limit = None if measurable else _read_truth(entry["limit"], params)
+        except KeyError as exc:
+            out[cid] = TrueValue(None, bound, how, measurable, unavailable=f"truth not read: {exc.args[0]}")
+            continue
+        out[cid] = TrueValue(value, bound, how, measurable, limit)
     return out
+
+
+def _parse_tolerance(cid: str, e: dict, problems: list[str]) -> Tolerance | None:
+    if not isinstance(e, dict) or not str(e.get("reason", "")).strip():
+        problems.append(f"{cid}: needs a `reason`")
+        return None
+    unknown = set(e) - {"kind", "tolerance", "reason"}
+    if unknown:
+        problems.append(f"{cid}: unknown key(s) {sorted(unknown)}")
+    kind, tol = e.get("kind"), e.get("tolerance")
+    reason = " ".join(str(e["reason"]).split())
+    if kind is None:
+        if tol is not None:
+            problems.append(f"{cid}: a `tolerance` needs a `kind` ({', '.join(KINDS)})")
+        return Tolerance(reason)
+    if kind not in KINDS:
+        problems.append(f"{cid}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        return None
+    if kind == "range":
+        ok = (isinstance(tol, list) and len(tol) == 2 and all(isinstance(x, int | float) for x in tol)
+              and tol[0] <= 0 <= tol[1])
+        if not ok:
+            problems.append(f"{cid}: kind range needs `tolerance: [lo, hi]` with lo <= 0 <= hi")
+            return None
+        return Tolerance(reason, kind, (float(tol[0]), float(tol[1])))
+    minimum = 1.0 if kind == "lower_bound" else 0.0
+    if isinstance(tol, bool) or not isinstance(tol, int | float) or tol < minimum:
+        problems.append(f"{cid}: kind {kind} needs a number `tolerance` >= {minimum:g}")
+        return None
+    return Tolerance(reason, kind, float(tol))
 
 
 def load_tolerances(path: str | Path, claim_ids: list[str] | None = None) -> dict[str, Tolerance]:
@@ -110,32 +263,18 @@ def load_tolerances(path: str | Path, claim_ids: list[str] | None = None) -> dic
     Raises
     ------
     ValueError
-        Listing every problem (missing entry or reason, unknown key, negative tolerance) at once.
+        Listing every problem (missing entry or reason, unknown key or kind, bad tolerance) at once.
     """
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    problems = []
-    out = {}
-    for cid, e in raw.items():
-        if not isinstance(e, dict) or not str(e.get("reason", "")).strip():
-            problems.append(f"{cid}: needs a `reason`")
-            continue
-        unknown = set(e) - {"abs", "rel_pct", "reason"}
-        if unknown:
-            problems.append(f"{cid}: unknown key(s) {sorted(unknown)}")
-        for k in ("abs", "rel_pct"):
-            if e.get(k) is not None and (not isinstance(e[k], int | float) or e[k] < 0):
-                problems.append(f"{cid}: {k} must be a number >= 0")
-        out[cid] = Tolerance(" ".join(str(e["reason"]).split()),
-                             None if e.get("abs") is None else float(e["abs"]),
-                             None if e.get("rel_pct") is None else float(e["rel_pct"]))
+    problems: list[str] = []
+    out = {cid: t for cid, e in raw.items() if (t := _parse_tolerance(cid, e, problems)) is not None}
     problems += [f"{cid}: no entry" for cid in (claim_ids or []) if cid not in raw]
     if problems:
         raise ValueError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return out
 
 
-def judge(recovered: float | None, recovered_bound: str | None, true: TrueValue,
-          tol: float) -> tuple[bool, str]:
+def judge(recovered: float, recovered_bound: str | None, true: TrueValue, tol: Tolerance) -> tuple[bool, str]:
     """Whether a recovered value agrees with the truth within ``tol``, and how it was judged.
 
     Parameters
@@ -143,36 +282,51 @@ def judge(recovered: float | None, recovered_bound: str | None, true: TrueValue,
     recovered, recovered_bound
         The claim (``recovered_bound`` "lt"/"gt": the analysis only bounds the quantity).
     true
-        The ground truth.
+        The ground truth (with a value or a null value and a bound).
     tol
-        Tolerance in the claim's unit.
+        The claim's tolerance (defined).
 
     Returns
     -------
     (bool, str)
-        Two exact values agree when ``|recovered - true| <= tol``. A bound agrees with a value
-        when consistent: recovered ``> r`` (``gt``) with true ``t`` when ``t >= r - tol``; ``< r``
-        when ``t <= r + tol``; an exact recovered value with a true bound likewise. Two bounds in
-        the same direction agree (both say "beyond"); in opposite directions when the intervals
-        overlap. A true value of null with a bound means "no finite value" (e.g. never shorts):
-        only a recovered bound in the same direction agrees.
+        With the allowed error ``lo <= recovered - true <= hi`` (:meth:`Tolerance.error_interval`):
+        two exact values, or two bounds in the same direction (the truth is defined as the claim
+        is, so both are the same bound: e.g. a window limit), agree when the error lies in it. A
+        bound agrees with a value when consistent: recovered ``> r`` with true ``t`` when
+        ``r - t <= hi``; ``< r`` when ``r - t >= lo``; an exact recovered value with a true bound
+        likewise; opposite bounds when the intervals overlap. A true value of null with a bound
+        means "no finite value" (e.g. never shorts): only a recovered bound in the same direction
+        agrees. A truth that is not measurable needs kind ``lower_bound``.
     """
     r, rb, t, tb = recovered, recovered_bound, true.value, true.bound
+    if not true.measurable:
+        if tol.kind != "lower_bound":
+            return False, "the truth is not measurable (it has a limit): its tolerance must be of kind lower_bound"
+        lim, f = true.limit, float(tol.tolerance)
+        ok = rb in (None, "gt") and (t is None or r <= t * (1 + 1e-9)) and lim is not None and lim / f <= r <= lim * f
+        return ok, (f"not measurable: recovered {'is' if ok else 'is not'} a lower bound of the true value within "
+                    f"a factor {f:g} of the limit {_fmt(lim)}")
+    if tol.kind == "lower_bound":
+        if t is None:
+            return False, "no finite true value to bound"
+        ok = r <= t * (1 + 1e-9) and t / float(tol.tolerance) <= r
+        return ok, f"recovered {'is' if ok else 'is not'} a lower bound within a factor {tol.tolerance:g} of the truth"
     if t is None:
         if rb is not None and rb == tb:
             return True, f"no finite true value ({tb}); recovered only a bound ({rb}): consistent"
         return False, "no finite true value" + (f" ({tb})" if tb else "") + ": the recovered value contradicts it"
-    if rb is None and tb is None:
-        return abs(r - t) <= tol, "values compared"
-    if rb is not None and tb is not None:
-        if rb == tb:
-            return True, f"both bounds ({rb}): consistent"
-        ok = r < t + tol if rb == "gt" else t < r + tol
+    lo, hi = tol.error_interval(t)
+    err = r - t
+    if rb == tb:
+        ok = lo - 1e-12 <= err <= hi + 1e-12
+        return ok, "values compared" if rb is None else f"both bounds ({rb}) at the same limit: values compared"
+    if rb is not None and tb is not None:  # opposite bounds
+        ok = err <= hi if rb == "gt" else err >= lo
         return ok, f"opposite bounds (recovered {rb}, true {tb}): {'overlap' if ok else 'disjoint'}"
     if rb is not None:  # recovered bound, exact truth
-        ok = t >= r - tol if rb == "gt" else t <= r + tol
+        ok = err <= hi if rb == "gt" else err >= lo
         return ok, f"recovered is a bound ({rb}): true value {'consistent' if ok else 'outside it'}"
-    ok = r >= t - tol if tb == "gt" else r <= t + tol  # exact recovered, true bound
+    ok = err >= lo if tb == "gt" else err <= hi  # exact recovered, true bound
     return ok, f"true value is a bound ({tb}): recovered {'consistent' if ok else 'outside it'}"
 
 
@@ -216,8 +370,12 @@ def validation_table(paper_claims: str | Path, claims_files: list[str | Path], t
             notes.append(f"no claim truth for this dataset{': ' + truth_note if truth_note else ''}")
         elif tv is None:
             notes.append("no true value for this claim")
-        if tv is not None:
+        if tv is not None and tv.unavailable:
+            notes.append(tv.unavailable)
+        elif tv is not None:
             row.update({"true": tv.value, "true_bound": tv.bound})
+            if not tv.measurable:
+                notes.append(f"not measurable by the instrument; recoverable limit {_fmt(tv.limit)}")
             if tv.how:
                 notes.append(f"truth: {tv.how}")
             if rec is not None and tv.value is not None:
@@ -229,8 +387,8 @@ def validation_table(paper_claims: str | Path, claims_files: list[str | Path], t
                 row["within"] = False
                 notes.insert(0, "claim not recovered (missing)")
             else:
-                row["tolerance"] = tol.width(tv.value)
-                row["within"], how = judge(rec, rb, tv, row["tolerance"])
+                row["tolerance"] = tol.text(tv.value)
+                row["within"], how = judge(rec, rb, tv, tol)
                 notes.insert(0, how)
         elif tol is not None and not tol.defined:
             notes.append(tol.reason)
@@ -240,19 +398,25 @@ def validation_table(paper_claims: str | Path, claims_files: list[str | Path], t
 
 
 def validation_summary(table: pd.DataFrame) -> str:
-    """``"12 of 14 measured claims within their validation tolerance"`` (plus how many have no true value).
+    """``"22 of 22 measured claims within their validation tolerance; 5 of 5 input claims too"``.
 
-    Without any true value (a truth folder without ``claims_truth.json``) it says so instead.
+    Counts the claims judged (true value and tolerance present), by basis; says how many measured
+    claims have no true value or tolerance. Without any true value (a truth folder without
+    ``claims_truth.json``) it says so instead.
     """
     if not table["true"].map(lambda v: str(v).strip() not in ("", "None", "nan")).any():
         return "no true values to compare with (no claims_truth.json, or it lists none of these claims)"
-    measured = table[table["basis"].astype(str) == "measured"]
-    within = measured["within"].map(lambda v: str(v).strip().lower())
+    within = table["within"].map(lambda v: str(v).strip().lower())
     judged = within.isin(["true", "false"])
-    n_ok = int((within == "true").sum())
-    text = f"{n_ok} of {int(judged.sum())} measured claims within their validation tolerance"
-    if (~judged).sum():
-        text += f" ({int((~judged).sum())} measured without a true value or tolerance)"
+    basis = table["basis"].astype(str)
+    measured = basis == "measured"
+    text = (f"{int((within[measured] == 'true').sum())} of {int(judged[measured].sum())} measured claims within "
+            "their validation tolerance")
+    inputs = (basis == "input") & judged
+    if inputs.any():
+        text += f"; {int((within[inputs] == 'true').sum())} of {int(inputs.sum())} input claims too"
+    if (measured & ~judged).sum():
+        text += f" ({int((measured & ~judged).sum())} measured without a true value or tolerance)"
     return text
 
 
@@ -267,14 +431,16 @@ def _fmt(v) -> str:
 
 
 def write_validation(paper_claims: str | Path, claims_files: list[str | Path], truth_dir: str | Path,
-                     tolerances_yaml: str | Path, out_csv: str | Path) -> pd.DataFrame:
+                     tolerances_yaml: str | Path, out_csv: str | Path,
+                     analysis: Mapping | None = None) -> pd.DataFrame:
     """Write ``validation.csv`` from the claims JSONs and ``<truth_dir>/claims_truth.json``.
 
-    A truth folder without ``claims_truth.json`` (a virtual lab that writes none) gives a table
-    whose rows say so, not an error; a malformed file is an error.
+    ``analysis`` is the config's ``analysis`` section of the run (the truth of parameter-dependent
+    definitions is read at its values). A truth folder without ``claims_truth.json`` (a virtual
+    lab that writes none) gives a table whose rows say so, not an error; a malformed file is an error.
     """
     path = Path(truth_dir) / TRUTH_FILE
-    truth = load_claims_truth(path) if path.is_file() else None
+    truth = load_claims_truth(path, analysis) if path.is_file() else None
     paper = load_paper_claims(paper_claims)
     tolerances = load_tolerances(tolerances_yaml, list(paper))
     table = validation_table(paper_claims, claims_files, truth, tolerances,
