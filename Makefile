@@ -5,6 +5,7 @@
 
 PYTHON ?= python3
 CORES ?= all
+SIZES ?= 1of16,1of4,full
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -66,6 +67,10 @@ bench: env  ## performance benchmarks (each prints its ratio against the referen
 	$(BIN)/python workflow/scripts/bench/bench_fe.py
 	$(BIN)/python workflow/scripts/bench/bench_trigger.py
 	$(BIN)/python workflow/scripts/bench/bench_eis.py
+	PYTHONPATH=workflow $(BIN)/python workflow/scripts/bench/bench_overhead.py
+
+bench-scale: env  ## the DAG on labscale 1/16, 1/4 and full (SIZES=1of16,1of4 to skip full): wall time, per-rule peak memory, cost exponents
+	$(BIN)/python workflow/scripts/bench/bench_scale.py --sizes $(SIZES)
 
 validate-eis: env  ## EIS analysis on a grid of 240 lab spectra -> results/validation/eis_validation_grid*.csv (~2 min CPU)
 	$(BIN)/python workflow/scripts/validate_eis.py --out results/validation/eis_validation_grid.csv
