@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -35,13 +36,21 @@ RUNNER_SET = ("figures_dir", "claims_path", "tables_dir", "outputs", "provenance
 
 
 def wall(cmd: list[str], repeat: int = 1, **kw) -> float:
-    """Median wall time (s) of ``cmd`` run ``repeat`` times (it must succeed)."""
-    times = []
+    """Median wall time (s) of ``cmd`` run ``repeat`` times (it must succeed); its CPU time in :data:`CPU`."""
+    times, cpu = [], []
     for _ in range(repeat):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True, **kw)
         times.append(time.perf_counter() - t0)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+    CPU[0] = statistics.median(cpu)
     return statistics.median(times)
+
+
+#: CPU seconds (user + system, children included) of the last :func:`wall` (median)
+CPU = [0.0]
 
 
 def fixed_costs(dataset: str, repeat: int) -> None:
@@ -50,15 +59,17 @@ def fixed_costs(dataset: str, repeat: int) -> None:
     print(f"reference: python -c pass {base:.2f} s (median of {repeat})")
     for sheet in ("sweeps", "maps", "echem"):
         t = wall([PY, "-c", f"import llzo.pipeline.cli, llzo.pipeline.ingest_{sheet}"], repeat, env=env)
-        print(f"ingest start-up {sheet}: {t:.2f} s = python start-up + {t - base:.2f} s of imports "
-              f"(goal <= 1 s)")
+        print(f"ingest start-up {sheet}: {t:.2f} s wall, {CPU[0]:.2f} s CPU = python start-up + {t - base:.2f} s "
+              f"of imports (goal <= 1 s)")
     imp = wall([PY, "-c", "import snakemake.api"], repeat)
     ver = wall([SNAKEMAKE, "--version"], repeat)
     noop = wall([SNAKEMAKE, "-n", "--cores", "1", "--config", f"dataset={dataset}"], repeat)
+    noop_cpu = CPU[0]
     out = subprocess.run([SNAKEMAKE, "-n", "--cores", "1", "--config", f"dataset={dataset}"],
                          capture_output=True, text=True).stdout
     state = "nothing to do" if "Nothing to be done" in out or "Job stats" not in out else "JOBS PENDING"
-    print(f"no-op snakemake -n ({state}): {noop:.2f} s (goal <= 2 s); of it python start-up {base:.2f} s, "
+    print(f"no-op snakemake -n ({state}): {noop:.2f} s wall, {noop_cpu:.2f} s CPU (goal <= 2 s); "
+          f"of it python start-up {base:.2f} s, "
           f"import snakemake.api {imp:.2f} s, snakemake --version {ver:.2f} s, "
           f"the workflow (parse, config, DAG) {noop - ver:.2f} s")
 
@@ -110,6 +121,7 @@ def notebook_overhead(dataset: str, names: list[str] | None) -> None:
             script = t / "plain.py"
             script.write_text(_script(ipynb, plain_out), encoding="utf-8")
             t_plain = wall([PY, str(script)], cwd=nb_dir, env=env)
+            c_plain = CPU[0]
             params = {k: v for k, v in _injected(ipynb).items() if k not in RUNNER_SET}
             spec = {"notebook": f"notebooks/{name}.py", "ipynb": str(t / "nb.ipynb"), "html": str(t / "nb.html"),
                     "claims": str(t / "nb.json"), "figures_dir": str(t / "nb_fig"), "tables_dir": str(t / "nb_tables"),
@@ -119,8 +131,9 @@ def notebook_overhead(dataset: str, names: list[str] | None) -> None:
                     "run_notebook(**json.loads(sys.argv[1]))\n")
             t_nb = wall([PY, "-c", code, json.dumps(spec)], env=env)
             rows.append((name, t_nb, t_plain))
-            print(f"notebook {name}: runner {t_nb:.2f} s, plain script {t_plain:.2f} s, "
-                  f"overhead {t_nb - t_plain:.2f} s (goal <= 2 s)", flush=True)
+            print(f"notebook {name}: runner {t_nb:.2f} s ({CPU[0]:.2f} s CPU), plain script {t_plain:.2f} s "
+                  f"({c_plain:.2f} s CPU), overhead {t_nb - t_plain:.2f} s wall, {CPU[0] - c_plain:.2f} s CPU "
+                  f"(goal <= 2 s)", flush=True)
     over = [a - b for _, a, b in rows]
     print(f"notebook overhead: median {statistics.median(over):.2f} s, max {max(over):.2f} s over {len(rows)} "
           f"notebooks; runner total {sum(a for _, a, _ in rows):.1f} s vs plain {sum(b for _, _, b in rows):.1f} s")
