@@ -23,7 +23,14 @@ import yaml
 
 from llzo.analysis.ccd import CCDParams, analyse_ccd_runs, ccd_claims
 from llzo.analysis.contact import ContactParams, contact_area
-from llzo.analysis.cycling import FullCellParams, SymParams, analyse_full_runs, analyse_sym_runs, full_claims, sym_claims
+from llzo.analysis.cycling import (
+    FullCellParams,
+    SymParams,
+    analyse_full_runs,
+    analyse_sym_runs,
+    full_claims,
+    sym_claims,
+)
 from llzo.analysis.eis import EISParams, analyse_runs, eis_claims, fits_table
 from llzo.analysis.maps import MapsParams, maps_analysis
 from llzo.analysis.memristor import MemristorParams, memristor_analysis
@@ -52,7 +59,8 @@ def recover(raw: Path, interim: Path, analysis: dict) -> dict[str, list[Claim]]:
     for ingest in (ingest_maps, ingest_sweeps, ingest_echem):
         ingest.ingest(raw, interim)
     out: dict[str, list[Claim]] = {}
-    maps = maps_analysis(load_maps(interim, "modulus"), load_maps(interim, "kpfm"), MapsParams.from_config(analysis["maps"]))
+    maps = maps_analysis(load_maps(interim, "modulus"), load_maps(interim, "kpfm"),
+                         MapsParams.from_config(analysis["maps"]))
     out["fig3_maps"] = maps.claims
     modulus = next((c.reproduced for c in maps.claims if c.claim_id == "modulus_gi_GPa"), None)
     meta, data = load_sweeps(interim)
