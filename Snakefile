@@ -27,6 +27,7 @@ include: "workflow/rules/maps.smk"
 include: "workflow/rules/fe.smk"
 include: "workflow/rules/echem.smk"
 include: "workflow/rules/memristor.smk"
+include: "workflow/rules/robustness.smk"
 include: "workflow/rules/validation.smk"
 include: "workflow/rules/report.smk"
 

@@ -24,23 +24,18 @@ design_path = "../results/demo/fe/design.txt"
 sensitivity_path = "../results/demo/fe/sensitivity.txt"
 interface_path = "../results/demo/fe/interface.txt"
 homogenized_tolerance_pct = 50.0
-figures_dir = "../results/demo/figures/fig4_fe"
-claims_path = "../results/demo/claims/fig4_fe.json"
-tables_dir = "../results/demo/tables"
-provenance = {}
+results_dir = "../results/demo"
+outputs = None
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 
-from llzo.claims import write_claims
 from llzo.fe import ensemble as fe_ens
 from llzo.fe.sensitivity import sensitivity_table
 from llzo.figures import fe as fig
-from llzo.figures import save_figure, use_style
+from llzo.figures.notebook import start_notebook
 
-use_style()
+run = start_notebook("fig4_fe", outputs, results_dir)
 members = fe_ens.read_index(members_path)
 table, peaks = fe_ens.member_table(members), fe_ens.grain_peak_table(members)
 design = fe_ens.design_table(fe_ens.read_index(design_path))
@@ -48,9 +43,8 @@ sens = sensitivity_table(fe_ens.read_index(sensitivity_path, allow_empty=True))
 iface = fe_ens.read_index(interface_path, allow_empty=True)
 tables = {"fe_ensemble": table, "fe_grain_peaks": peaks, "fe_design_map": design, "fe_hotspot_sensitivity": sens,
           "fe_interface_map": fe_ens.design_table(iface), "fe_interface_hotspot": fe_ens.interface_hotspot_table(iface)}
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
 for name, t in tables.items():
-    t.to_csv(Path(tables_dir) / f"{name}.csv", index=False, float_format="%.6g", lineterminator="\n")
+    run.table(t, f"{name}.csv")
 ds, a = members[0], members[0].attrs  # the member drawn in the field panels
 claims = fe_ens.fe_claims(table, a["param_hl_thickness_m"] * 1e6, homogenized_tolerance_pct, a["hotspot_window_um"],
                           a["hotspot_min_contact_um"])
@@ -61,7 +55,7 @@ table[["seed", "hotspot_ratio", "hotspot_n_grains", "hotspot_max_over_mean", "hl
 
 # %%
 for panel, f in fig.member_panels(ds).items():
-    save_figure(f, panel, figures_dir, provenance)
+    run.save(f, panel)
 
 # %% [markdown]
 # ## 4f: the plating interface. `fe_hotspot_ratio` follows the paper's sentence ("the maximum current
@@ -73,7 +67,7 @@ f, ax = plt.subplots(figsize=(7, 3.6))
 fig.interface_profile(ax, ds, peaks[peaks.seed == a["seed"]])
 ax.set_title(f"Seed {a['seed']}; {a['hotspot_window_um']:g} um running means; "
              f"ensemble median ratio {claims[0].reproduced:.1f}")
-save_figure(f, "4f", figures_dir, provenance)
+run.save(f, "4f")
 
 # %% [markdown]
 # ## 4g: max/mean in the HL vs distance from the HL|LLZO interface; `fe_hl_homogenized_um` is where it
@@ -83,12 +77,12 @@ save_figure(f, "4f", figures_dir, provenance)
 f, ax = plt.subplots(figsize=(6, 4))
 fig.hl_profiles(ax, ds.hl_distance_um.values, [m.hl_jmax_A_cm2.values / m.hl_jmean_A_cm2.values for m in members],
                 homogenized_tolerance_pct)
-save_figure(f, "4g", figures_dir, provenance)
+run.save(f, "4g")
 f, ax = plt.subplots(figsize=(5.5, 4))
 fig.design_curve(ax, design)
 ax.set_title(f"Within {homogenized_tolerance_pct:g} % (grains {a['param_sigma_grain_S_m'] / 100:g} S/cm, "
              f"boundaries {a['param_sigma_gb_S_m'] / 100:g} S/cm)")
-save_figure(f, "4-design", figures_dir, provenance)
+run.save(f, "4-design")
 
 # %% [markdown]
 # ## Context: the hot-spot ratios with one unstated input varied at a time (`fe.sensitivity`)
@@ -99,7 +93,7 @@ if len(sens):
                           sharey="row", layout="constrained")
     fig.sensitivity(axs, sens, a["hotspot_window_um"])
     f.suptitle(f"Median and range over {sens.seed.nunique()} seeds")
-    save_figure(f, "4-sensitivity", figures_dir, provenance)
+    run.save(f, "4-sensitivity")
 sens.groupby(["factor", "value"])[["hotspot_ratio", "hotspot_max_over_mean"]].median()
 
 # %% [markdown]
@@ -113,9 +107,8 @@ if iface:
     eis = {names[k]: v for k, v in iface[0].attrs.items() if k in names}
     fig.interface_hotspots(axs[0], tables["fe_interface_hotspot"], eis)
     fig.interface_design(axs[1], tables["fe_interface_map"])
-    save_figure(f, "4-interface", figures_dir, provenance)
+    run.save(f, "4-interface")
 tables["fe_interface_hotspot"]
 
 # %%
-write_claims(claims_path, claims)
-claims
+run.claims(claims)

@@ -27,23 +27,18 @@ eis = {"fit_f_max_Hz": 1.0e7, "fit_f_min_Hz": 0.0, "min_points": 10, "kk_mu_crit
        "max_arcs": 3, "n_starts": 4, "information_criterion": "bic", "arc_min_n": 0.6,
        "interface_c_min_F_cm2": 1.0e-7, "interface_c_max_F_cm2": 1.0e-4, "arc_tau_ratio_min": 10.0,
        "max_r_rel_se": 0.1, "max_fit_rel_rmse": 0.05, "fit_seed": 0}
-figures_dir = "../results/demo/figures/fig5de_eis"
-claims_path = "../results/demo/claims/fig5de_eis.json"
-tables_dir = "../results/demo/tables"
-provenance = {}
+results_dir = "../results/demo"
+outputs = None
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from llzo.analysis.eis import EISParams, analyse_runs, arcs_table, cell_values, eis_claims, fits_table
-from llzo.claims import write_claims
 from llzo.figures import eis as eis_fig
-from llzo.figures import save_figure, use_style
+from llzo.figures.notebook import start_notebook
 
-use_style()
+run = start_notebook("fig5de_eis", outputs, results_dir)
 params = EISParams.from_config(eis)
 meta = pd.read_parquet(echem_meta_path)
 spectra = pd.read_parquet(echem_eis_path)
@@ -52,9 +47,8 @@ spectra = pd.read_parquet(echem_eis_path)
 results = analyse_runs(meta, spectra, params)
 table = fits_table(meta, results)
 cells = cell_values(table)
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
 for name, df in [("eis_fits.csv", table), ("eis_arcs.csv", arcs_table(results)), ("eis_cells.csv", cells)]:
-    df.to_csv(Path(tables_dir) / name, index=False, float_format="%.6g", lineterminator="\n")
+    run.table(df, name)
 pd.set_option("display.width", 160)
 print(table[["run_id", "status", "kk_valid", "kk_noise_pct", "circuit", "fit_rel_rmse_pct",
              "fit_max_rel_residual_pct", "R_int_ohm_cm2", "R_int_se_ohm_cm2"]].to_string(index=False))
@@ -70,18 +64,16 @@ for r in table.itertuples(index=False):
 # %%
 fig = plt.figure(figsize=(3.4, 5.6))
 eis_fig.nyquist_with_residuals(fig, results, table)
-save_figure(fig, "5d", figures_dir, provenance)
+run.save(fig, "5d")
 
 fig = plt.figure(figsize=(7.0, 1.8 * max(1, -(-len(results) // 4))))
 eis_fig.spectra_grid(fig, results)
 fig.tight_layout()
-save_figure(fig, "5d-cells", figures_dir, provenance)
+run.save(fig, "5d-cells")
 
 # %%
 claims = eis_claims(table, params)
 fig, ax = plt.subplots()
 eis_fig.r_int_bars(ax, cells, {c.claim_id: c.reproduced for c in claims})
-save_figure(fig, "5e", figures_dir, provenance)
-for c in claims:
-    print(c.claim_id, f"{c.reproduced:.4g}", c.note)
-write_claims(claims_path, claims)
+run.save(fig, "5e")
+run.claims(claims)

@@ -23,23 +23,18 @@
 echem_meta_path = "../data/interim/demo/echem_meta.parquet"
 echem_cycling_path = "../data/interim/demo/echem_cycling.parquet"
 echem = {"short_voltage_fraction": 0.2, "short_min_points": 3, "ccd_step_rel_tol": 0.02}
-figures_dir = "../results/demo/figures/fig5f_ccd"
-claims_path = "../results/demo/claims/fig5f_ccd.json"
-tables_dir = "../results/demo/tables"
-provenance = {}
+results_dir = "../results/demo"
+outputs = None
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from llzo.analysis.ccd import CCDParams, analyse_ccd_runs, ccd_claims
-from llzo.claims import write_claims
-from llzo.figures import save_figure, use_style
 from llzo.figures.echem import ccd_panel, run_label
+from llzo.figures.notebook import start_notebook
 
-use_style()
+run = start_notebook("fig5f_ccd", outputs, results_dir)
 meta = pd.read_parquet(echem_meta_path)
 runs = meta[meta["technique"] == "CCD"]
 cyc = pd.read_parquet(echem_cycling_path, filters=[("run_id", "in", list(runs["run_id"]) or [""])])
@@ -49,9 +44,7 @@ results, per_run = analyse_ccd_runs(runs, cyc, CCDParams.from_config(echem))
 print(results.to_string(index=False))
 steps = [res.steps.assign(run_id=rid, cell=runs.set_index("run_id").at[rid, "cell"],
                           interlayer=runs.set_index("run_id").at[rid, "interlayer"]) for rid, res in per_run.items()]
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
-(pd.concat(steps, ignore_index=True) if steps else pd.DataFrame()).to_csv(
-    Path(tables_dir) / "ccd_steps.csv", index=False, float_format="%.6g", lineterminator="\n")
+run.table(pd.concat(steps, ignore_index=True) if steps else pd.DataFrame(), "ccd_steps.csv")
 
 # %%
 n = max(len(results), 1)
@@ -61,7 +54,7 @@ for ax, r, row in zip(axes[:, 0], runs.itertuples(index=False), results.itertupl
     ccd_panel(ax, d, r.area_cm2, run_label(r.cell, r.run_id, r.interlayer), row.ccd_mA_cm2, row.short_time_h,
               note=row.error)
 axes[-1, 0].set_xlabel("Time (h)")
-save_figure(fig, "5f", figures_dir, provenance)
+run.save(fig, "5f")
 
 # %%
-write_claims(claims_path, ccd_claims(results))
+run.claims(ccd_claims(results))

@@ -21,23 +21,18 @@
 echem_meta_path = "../data/interim/demo/echem_meta.parquet"
 echem_cycling_path = "../data/interim/demo/echem_cycling.parquet"
 echem = {"short_voltage_fraction": 0.2, "short_min_points": 3}
-figures_dir = "../results/demo/figures/fig5g_sym"
-claims_path = "../results/demo/claims/fig5g_sym.json"
-tables_dir = "../results/demo/tables"
-provenance = {}
+results_dir = "../results/demo"
+outputs = None
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from llzo.analysis.cycling import SymParams, analyse_sym_runs, sym_claims
-from llzo.claims import write_claims
-from llzo.figures import save_figure, use_style
 from llzo.figures.echem import run_label, sym_overview, sym_zoom
+from llzo.figures.notebook import start_notebook
 
-use_style()
+run = start_notebook("fig5g_sym", outputs, results_dir)
 meta = pd.read_parquet(echem_meta_path)
 runs = meta[meta["technique"] == "SYM"]
 cyc = pd.read_parquet(echem_cycling_path, filters=[("run_id", "in", list(runs["run_id"]) or [""])])
@@ -48,9 +43,7 @@ print(results.to_string(index=False))
 cells = runs.set_index("run_id")
 halves = [res.half_cycles.assign(run_id=rid, cell=cells.at[rid, "cell"], interlayer=cells.at[rid, "interlayer"])
           for rid, res in per_run.items()]
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
-(pd.concat(halves, ignore_index=True) if halves else pd.DataFrame()).to_csv(
-    Path(tables_dir) / "sym_half_cycles.csv", index=False, float_format="%.6g", lineterminator="\n")
+run.table(pd.concat(halves, ignore_index=True) if halves else pd.DataFrame(), "sym_half_cycles.csv")
 
 # %%
 labels = {r.run_id: run_label(r.cell, r.run_id, r.interlayer) for r in runs.itertuples(index=False)}
@@ -60,7 +53,7 @@ gs = fig.add_gridspec(n, 3, hspace=0.8)
 sym_overview(fig.add_subplot(gs[:, :2]), [(labels[r], cyc[cyc["run_id"] == r]) for r in results["run_id"]])
 for k, row in enumerate(results.itertuples(index=False)):
     sym_zoom(fig.add_subplot(gs[k, 2]), cyc[cyc["run_id"] == row.run_id], labels[row.run_id], row.short_abs_h)
-save_figure(fig, "5g", figures_dir, provenance)
+run.save(fig, "5g")
 
 # %%
-write_claims(claims_path, sym_claims(results))
+run.claims(sym_claims(results))

@@ -22,23 +22,18 @@ echem_meta_path = "../data/interim/demo/echem_meta.parquet"
 echem_cycling_path = "../data/interim/demo/echem_cycling.parquet"
 echem = {"coulombic_efficiency": "discharge_over_charge", "retention_reference_cycle": 1, "cutoff_tolerance_V": 0.02,
          "capacity_check_rel_tol": 0.02}
-figures_dir = "../results/demo/figures/fig5h_full"
-claims_path = "../results/demo/claims/fig5h_full.json"
-tables_dir = "../results/demo/tables"
-provenance = {}
+results_dir = "../results/demo"
+outputs = None
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from llzo.analysis.cycling import FullCellParams, analyse_full_runs, full_claims
-from llzo.claims import write_claims
-from llzo.figures import save_figure, use_style
 from llzo.figures.echem import full_panel, run_label
+from llzo.figures.notebook import start_notebook
 
-use_style()
+run = start_notebook("fig5h_full", outputs, results_dir)
 meta = pd.read_parquet(echem_meta_path)
 runs = meta[meta["technique"] == "FULL"]
 cyc = pd.read_parquet(echem_cycling_path, filters=[("run_id", "in", list(runs["run_id"]) or [""])])
@@ -50,9 +45,7 @@ print(results.to_string(index=False))
 cells = runs.set_index("run_id")
 tables = [c.assign(run_id=rid, cell=cells.at[rid, "cell"], cathode=cells.at[rid, "cathode"])
           for rid, c in per_run.items()]
-Path(tables_dir).mkdir(parents=True, exist_ok=True)
-(pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()).to_csv(
-    Path(tables_dir) / "full_cycles.csv", index=False, float_format="%.6g", lineterminator="\n")
+run.table(pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(), "full_cycles.csv")
 
 # %%
 PANEL = {"LFP": "5h", "NCM523": "S12"}
@@ -61,7 +54,7 @@ for cathode, sel in runs.groupby("cathode", sort=True):
     temps = ", ".join(f"{t:g} C" for t in sorted(set(sel["temperature_C"])))
     full_panel(ax, [(run_label(r.cell, r.run_id), per_run[r.run_id]) for r in sel.itertuples(index=False)
                     if r.run_id in per_run], f"{cathode}, {temps}")
-    save_figure(fig, PANEL.get(str(cathode), str(cathode)), figures_dir, provenance)
+    run.save(fig, PANEL.get(str(cathode), str(cathode)))
 
 # %%
-write_claims(claims_path, full_claims(results, params))
+run.claims(full_claims(results, params))

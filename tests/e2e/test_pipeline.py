@@ -235,7 +235,7 @@ def test_editing_an_imported_module_reruns_its_notebook(runs):
 def test_editing_the_solver_reruns_the_fe_jobs_only(runs):
     planned = planned_after_editing(runs[1], "workflow/llzo/fe/assembly.py")
     assert planned == {"fe_member", "fe_design", "fe_interface", "fe_sensitivity", "fe_index", "notebook_fig4_fe",
-                       "validation", "scorecard", "report", "all"}, planned
+                       "robustness_vary", "robustness", "validation", "scorecard", "report", "all"}, planned
 
 
 def test_editing_a_reader_reruns_its_ingest(runs):

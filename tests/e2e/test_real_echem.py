@@ -139,12 +139,6 @@ def test_every_run_labelled_by_cell(tree):
 
 
 def test_fig5de_on_real_spectra(tree):
-    failed = tree / f"results/{DS}/notebooks/fig5de_eis.failed.ipynb"
-    if failed.is_file():  # only the EIS notebook itself may fail here (ingest went through: see above)
-        log = (tree / f"results/{DS}/logs/notebooks/fig5de_eis.log")
-        text = log.read_text() if log.is_file() else (tree / "smk.log").read_text()
-        pytest.xfail("Fig. 5d,e: the EIS notebook (impedance.py linKK fit, replaced by the EIS work) fails on real "
-                     f"spectra: {text[-400:]}")
     for p in ("5d", "5e"):
         assert (tree / f"results/{DS}/figures/fig5de_eis/fig{p}.png").is_file(), (tree / "smk.log").read_text()[-3000:]
 

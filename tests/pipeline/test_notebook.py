@@ -15,20 +15,20 @@ GOOD = '''# %% [markdown]
 # %% tags=["parameters"]
 x_path = "nowhere"
 scale_V = 1.0
-figures_dir = "f"
-claims_path = "c.json"
-provenance = {}
+results_dir = "r"
+outputs = None
 
 # %%
 import matplotlib.pyplot as plt
 from pathlib import Path
-from llzo.claims import Claim, write_claims
-from llzo.figures import save_figure
+from llzo.claims import Claim
+from llzo.figures.notebook import start_notebook
+run = start_notebook("good", outputs, results_dir)
 value = float(Path(x_path).read_text()) * scale_V
 fig, ax = plt.subplots()
 ax.plot([0, 1], [0, value])
-save_figure(fig, "Eq1", figures_dir, provenance)
-write_claims(claims_path, [Claim("contact_area_nm2", value)])
+run.save(fig, "Eq1")
+run.claims([Claim("contact_area_nm2", value)])
 print("value", value)
 '''
 
@@ -88,7 +88,7 @@ def test_failure_keeps_failed_notebook_and_no_outputs(tmp_path, monkeypatch):
 
 def test_runner_passes_outputs_and_dirs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    src = GOOD.replace('provenance = {}\n', 'provenance = {}\noutputs = None\ninterim_dir = "x"\n').replace(
+    src = GOOD.replace('outputs = None\n', 'outputs = None\ninterim_dir = "x"\n').replace(
         'print("value", value)', 'print("outputs", sorted(outputs), outputs["claims_path"], interim_dir)')
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()

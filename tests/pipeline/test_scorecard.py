@@ -89,8 +89,8 @@ def test_context_rows_never_count_as_pass_or_fail(tmp_path):
                     "value missing")
     validation = pd.DataFrame({"basis": ["measured", "measured", "measured", "input"],
                                "true": [1.0, 2.0, None, 3.0], "within": ["True", "False", "", "True"]})
-    assert "validation: 1 of 2 measured claims within their validation tolerance (1 measured without" in \
-        summary_text(card, validation)
+    assert ("validation: 1 of 2 measured claims within their validation tolerance; 1 of 1 input claims too "
+            "(1 measured without a true value or tolerance)") in summary_text(card, validation)
 
 
 def test_unknown_claim_refused(tmp_path):
@@ -127,7 +127,7 @@ def test_robustness_cell_counts_a_claim_that_cannot_be_computed_as_a_flip():
     from llzo.pipeline.paper_claims import load_paper_claims
 
     p = load_paper_claims(PAPER)["contact_area_nm2"]
-    assert robustness_cell(p, "pass", [35.0, float("nan")]) == "35..35 (fragile)"
+    assert robustness_cell(p, "pass", [35.0, float("nan")]) == "35..35, 1 of 2 not computed (fragile)"
     assert robustness_cell(p, "pass", []) == ""
 
 

@@ -12,6 +12,7 @@ rule scorecard:
         claims=[f"{RESULTS}/claims/{n}.json" for n in NOTEBOOKS],
         rejects=REJECT_LISTS,
         validation=[VALIDATION] if VALIDATION else [],  # its count goes into the summary
+        robustness=ROBUSTNESS,  # fills the robustness column (robustness.smk; [] when robustness.run is false)
     output:
         csv=report(f"{RESULTS}/claims.csv", caption="../report/scorecard.rst", category="Scorecard"),
         html=report(f"{RESULTS}/scorecard.html", caption="../report/scorecard.rst", category="Scorecard"),
@@ -30,12 +31,13 @@ rule scorecard:
         claims=lambda wc, input: " ".join(input.claims),
         rejects=lambda wc, input: " ".join(input.rejects),
         validation=f"--validation {VALIDATION}" if VALIDATION else "",
+        robustness=f"--robustness {ROBUSTNESS[0]}" if ROBUSTNESS else "",  # without: column "not run"
     shell:
         f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} scorecard --paper-claims {{input.paper}} "
         f"--panels {{input.panels}} --claims {{params.claims}} --figures-root {RESULTS}/figures "
         f"--dataset {DATASET} --csv {{output.csv}} --html {{output.html}} --coverage {{output.coverage}} "
         f"--rejects {{params.rejects}} "
-        "{params.validation}"
+        "{params.validation} {params.robustness}"
 
 
 rule report:

@@ -769,8 +769,58 @@ def _sum_se(fit: CircuitFit, zarcs: list[int]) -> float:
     return float(np.sqrt(max(float(fit.cov[np.ix_(idx, idx)].sum()), 0.0)))
 
 
+#: Parameters the fit stage (:func:`fit_stage`: Kramers-Kronig test, DRT, candidate fits) reads.
+FIT_PARAMETERS = ("fit_f_max_Hz", "fit_f_min_Hz", "min_points", "kk_mu_criterion", "kk_max_noise_pct", "drt_lambda",
+                  "drt_peak_prominence", "max_arcs", "n_starts", "information_criterion", "arc_min_n", "fit_seed")
+#: Parameters only the interpretation (:func:`interpret_spectrum`) reads: varying them needs no refit.
+INTERPRETATION_PARAMETERS = ("interface_c_min_F_cm2", "interface_c_max_F_cm2", "arc_tau_ratio_min",
+                             "drt_tau_tolerance", "max_r_rel_se", "max_fit_rel_rmse")
+
+
+def fit_key(params: EISParams) -> tuple:
+    """Return the values of :data:`FIT_PARAMETERS`: two parameter sets with the same key give the same fits."""
+    return tuple(getattr(params, k) for k in FIT_PARAMETERS)
+
+
+@dataclass(frozen=True)
+class SpectrumFit:
+    """The fit stage of one spectrum (:func:`fit_stage`): everything the interpretation needs.
+
+    Attributes
+    ----------
+    reasons
+        What preparation and the tests noted so far (dropped points, KK-invalid, a failed fit).
+    area_cm2, n_points, f_Hz, Z_ohm
+        As in :class:`SpectrumResult` (the prepared spectrum).
+    kk, drt_tau_s, drt_R_ohm
+        Kramers-Kronig test and DRT peaks.
+    fit
+        The chosen circuit with its alternatives (None: not fitted).
+    fit_f_Hz
+        The frequencies inside the fit window (the measured range the arcs are classified in).
+    done
+        True when the analysis ended before fitting (unreadable spectrum, bad area, too few
+        points): the interpretation returns ``not_fitted`` with ``reasons`` as they are.
+    """
+
+    reasons: tuple[str, ...]
+    area_cm2: float
+    n_points: int
+    f_Hz: np.ndarray = field(repr=False)
+    Z_ohm: np.ndarray = field(repr=False)
+    kk: KKResult | None = None
+    drt_tau_s: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    drt_R_ohm: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    fit: CircuitFit | None = None
+    fit_f_Hz: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    done: bool = False
+
+
 def analyse_spectrum(f_Hz: np.ndarray, Z_ohm: np.ndarray, area_cm2: float, params: EISParams) -> SpectrumResult:
     """Validate, fit and interpret one symmetric-cell spectrum. Never raises on bad data.
+
+    :func:`interpret_spectrum` of :func:`fit_stage`: the fit stage reads only
+    :data:`FIT_PARAMETERS`, the interpretation :data:`INTERPRETATION_PARAMETERS` and ``arc_min_n``.
 
     Parameters
     ----------
@@ -781,18 +831,27 @@ def analyse_spectrum(f_Hz: np.ndarray, Z_ohm: np.ndarray, area_cm2: float, param
     params
         Analysis parameters.
     """
+    return interpret_spectrum(fit_stage(f_Hz, Z_ohm, area_cm2, params), params)
+
+
+def fit_stage(f_Hz: np.ndarray, Z_ohm: np.ndarray, area_cm2: float, params: EISParams) -> SpectrumFit:
+    """Prepare one spectrum, run the Kramers-Kronig test and the DRT, and fit the candidate circuits.
+
+    The costly part of :func:`analyse_spectrum` (on the demo ~0.6 s CPU per spectrum, nearly all
+    in the fits); it reads only :data:`FIT_PARAMETERS`. Never raises on bad data.
+    """
     reasons: list[str] = []
     try:
         f, Z, notes = prepare_spectrum(f_Hz, Z_ohm)
     except ValueError as e:
-        return SpectrumResult("not_fitted", (f"unreadable spectrum: {e}",), float(area_cm2), 0, np.empty(0),
-                              np.empty(0, complex))
+        return SpectrumFit((f"unreadable spectrum: {e}",), float(area_cm2), 0, np.empty(0), np.empty(0, complex),
+                           done=True)
     reasons += notes
     base = {"area_cm2": float(area_cm2), "n_points": int(f.size), "f_Hz": f, "Z_ohm": Z}
     if not (np.isfinite(area_cm2) and area_cm2 > 0):
-        return SpectrumResult("not_fitted", (*reasons, f"electrode area must be > 0 (got {area_cm2})"), **base)
+        return SpectrumFit((*reasons, f"electrode area must be > 0 (got {area_cm2})"), **base, done=True)
     if f.size < params.min_points:
-        return SpectrumResult("not_fitted", (*reasons, f"too few points ({f.size} < {params.min_points})"), **base)
+        return SpectrumFit((*reasons, f"too few points ({f.size} < {params.min_points})"), **base, done=True)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         kk = None
@@ -817,18 +876,34 @@ def analyse_spectrum(f_Hz: np.ndarray, Z_ohm: np.ndarray, area_cm2: float, param
                 fit = fit_spectrum(f[window], Z[window], params, drt)
             except Exception as e:
                 reasons.append(f"fit failed: {type(e).__name__}: {e}")
-    extra = {"kk": kk, "drt_tau_s": drt[0], "drt_R_ohm": drt[1]}
+    return SpectrumFit(tuple(reasons), **base, kk=kk, drt_tau_s=drt[0], drt_R_ohm=drt[1], fit=fit, fit_f_Hz=f[window])
+
+
+def interpret_spectrum(sf: SpectrumFit, params: EISParams) -> SpectrumResult:
+    """Classify the arcs of a fitted spectrum and identify the interface arc (the cheap stage).
+
+    :func:`classify_arcs`, :func:`identify_interface` and the model average on the fits of
+    :func:`fit_stage`. Besides :data:`INTERPRETATION_PARAMETERS` it reads ``arc_min_n``, which
+    also bounds the fit (a :data:`FIT_PARAMETERS` member), so a parameter of the interpretation can
+    be varied on stored fits and ``arc_min_n`` cannot.
+    """
+    base = {"area_cm2": sf.area_cm2, "n_points": sf.n_points, "f_Hz": sf.f_Hz, "Z_ohm": sf.Z_ohm}
+    if sf.done:
+        return SpectrumResult("not_fitted", sf.reasons, **base)
+    reasons = list(sf.reasons)
+    extra = {"kk": sf.kk, "drt_tau_s": sf.drt_tau_s, "drt_R_ohm": sf.drt_R_ohm}
+    fit = sf.fit
     if fit is None:
         if not any(r.startswith(("fit failed", "too few")) for r in reasons):
             reasons.append("no candidate circuit converged")
         return SpectrumResult("not_fitted", tuple(reasons), **base, **extra)
-    arcs = classify_arcs(fit, f[window], drt[0], area_cm2, params)
-    idx, why = identify_interface(arcs, drt[0], fit, area_cm2, params)
+    arcs = classify_arcs(fit, sf.fit_f_Hz, sf.drt_tau_s, sf.area_cm2, params)
+    idx, why = identify_interface(arcs, sf.drt_tau_s, fit, sf.area_cm2, params)
     R_int = R_se = float("nan")
     if idx:
-        R_arc, se_arc, why_avg = _model_average(fit, arcs, idx, f[window], drt[0], area_cm2, params)
+        R_arc, se_arc, why_avg = _model_average(fit, arcs, idx, sf.fit_f_Hz, sf.drt_tau_s, sf.area_cm2, params)
         why = [w for w in why if not w.startswith("R_arc not determined")] + why_avg
-        R_int, R_se = R_arc * area_cm2 / 2, se_arc * area_cm2 / 2
+        R_int, R_se = R_arc * sf.area_cm2 / 2, se_arc * sf.area_cm2 / 2
     reasons += why
     status = "ok" if idx and not why else "ambiguous"
     return SpectrumResult(status, tuple(reasons), **base, **extra, fit=fit, arcs=tuple(arcs), interface=idx,
@@ -907,6 +982,11 @@ def analyse_runs(meta: pd.DataFrame, eis: pd.DataFrame, params: EISParams) -> di
     eis
         ``echem_eis`` (``run_id, freq_Hz, re_Z_ohm, minus_im_Z_ohm``).
     """
+    return interpret_runs(fit_runs(meta, eis, params), params)
+
+
+def fit_runs(meta: pd.DataFrame, eis: pd.DataFrame, params: EISParams) -> dict[str, SpectrumFit]:
+    """Run the fit stage (:func:`fit_stage`) of every impedance run of ``meta``; by run id."""
     runs = meta[meta["technique"].isin(EIS_TECHNIQUES)]
     by_run = {k: g for k, g in eis.groupby("run_id", sort=False)}
     jobs = []
@@ -921,12 +1001,17 @@ def analyse_runs(meta: pd.DataFrame, eis: pd.DataFrame, params: EISParams) -> di
     # imported once here, before the workers are forked (1-2 s each otherwise)
     if jobs:
         import pyimpspec  # noqa: F401
-    done = map_ordered(_analyse_job, jobs, None, params)
+    done = map_ordered(_fit_job, jobs, None, params)
     return dict(zip(runs["run_id"], done, strict=True))
 
 
-def _analyse_job(job: tuple[np.ndarray, np.ndarray, float], params: EISParams) -> SpectrumResult:
-    return analyse_spectrum(*job, params)
+def _fit_job(job: tuple[np.ndarray, np.ndarray, float], params: EISParams) -> SpectrumFit:
+    return fit_stage(*job, params)
+
+
+def interpret_runs(fits: dict[str, SpectrumFit], params: EISParams) -> dict[str, SpectrumResult]:
+    """:func:`interpret_spectrum` of every run of :func:`fit_runs`."""
+    return {run: interpret_spectrum(sf, params) for run, sf in fits.items()}
 
 
 def fits_table(meta: pd.DataFrame, results: dict[str, SpectrumResult]) -> pd.DataFrame:

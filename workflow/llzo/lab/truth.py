@@ -224,10 +224,15 @@ def _echem(truth_dir: Path) -> dict:
     out = {}
     for il, state, cid in (("none", "pristine", "r_int_none_ohm_cm2"), ("Au", "pristine", "r_int_au_ohm_cm2"),
                            ("HL", "pristine", "r_int_hl_ohm_cm2"), ("HL", "cycled", "r_int_hl_cycled_ohm_cm2")):
-        r = [p["r_int_ohm_cm2"] for p in e["peis"].values() if p["interlayer"] == il and p["state"] == state]
-        if r:
+        per_cell: dict[str, list[float]] = {}
+        for run, p in e["peis"].items():
+            if p["interlayer"] == il and p["state"] == state:
+                per_cell.setdefault(p.get("cell", run), []).append(p["r_int_ohm_cm2"])
+        if per_cell:
+            r = [float(np.mean(v)) for v in per_cell.values()]
             out[cid] = _entry(float(np.median(r)), n=len(r),
-                              how=f"median over the {len(r)} cells of the per-interface R_int the PEIS model used")
+                              how=f"median over the {len(r)} cells of the mean over each cell's repeated spectra "
+                                  "of the per-interface R_int the PEIS model used")
     for il, cid in (("none", "ccd_none_mA_cm2"), ("Au", "ccd_au_mA_cm2"), ("HL", "ccd_hl_mA_cm2")):
         cells = [c for c in e["ccd"].values() if c["interlayer"] == il]
         if cells:

@@ -86,10 +86,36 @@ def cmd_scorecard(a: argparse.Namespace) -> None:
     from llzo.pipeline.scorecard import write_scorecard
 
     card = write_scorecard(a.paper_claims, a.panels, a.claims, a.figures_root, a.dataset, a.csv, a.html, a.coverage,
-                           rejects=a.rejects, validation_csv=a.validation)
+                           rejects=a.rejects, validation_csv=a.validation, robustness_csv=a.robustness)
     log.info("scorecard: %s", card.attrs["summary"])
     for _, r in card[card["status"] == "fail"].iterrows():
         log.warning("FAIL %s: reproduced %s vs paper %s %s", r.claim_id, r.reproduced, r.relation, r.paper_value)
+
+
+def cmd_robustness_eis_fits(a: argparse.Namespace) -> None:
+    """Write the EIS fit stage shared by the EIS jobs of the robustness study."""
+    from llzo.pipeline.robustness import write_eis_fits
+
+    write_eis_fits(a.interim, _json_arg(a.config), a.out)
+
+
+def cmd_robustness_vary(a: argparse.Namespace) -> None:
+    """Vary one analysis parameter over its plausible values and write the claims' table."""
+    from llzo.pipeline.robustness import run_job
+
+    table = run_job(**_json_arg(a.spec))
+    flips = table.groupby("claim_id")["status"].nunique()
+    log.info("robustness: %d rows; verdict changes for %s", len(table), sorted(flips[flips > 1].index) or "none")
+
+
+def cmd_robustness(a: argparse.Namespace) -> None:
+    """Collect the robustness tables, write the summary and draw the figure."""
+    from llzo.pipeline.robustness import figure_provenance, write_robustness
+
+    summary = write_robustness(a.tables, a.paper_claims, a.table, a.summary, a.figures_dir,
+                               figure_provenance(a.manifests, a.tables))
+    for r in summary[summary["verdict"] == "fragile"].itertuples(index=False):
+        log.info("fragile: %s to %s.%s (at %s)", r.claim_id, r.analysis, r.parameter, r.flips_at)
 
 
 def cmd_validation(a: argparse.Namespace) -> None:
@@ -177,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--rejects", nargs="*", default=[], metavar="TSV",
                    help="reject lists of the ingests (rejected_<sheet>.tsv)")
     s.add_argument("--validation", metavar="CSV", help="validation.csv of the dataset, when it has a ground truth")
+    s.add_argument("--robustness", metavar="CSV", help="tables/robustness.csv (fills the robustness column)")
     s.set_defaults(func=cmd_scorecard)
 
     s = sub.add_parser("validation", help="write validation.csv: recovered claims vs the dataset's ground truth")
@@ -198,6 +225,26 @@ def build_parser() -> argparse.ArgumentParser:
                       help="compute the hot-spot ratio with width, cell and sigma_gb varied instead")
     s.add_argument("--out", required=True, help="output NetCDF file")
     s.set_defaults(func=cmd_fe_solve)
+
+    s = sub.add_parser("robustness-eis-fits", help="fit every impedance spectrum once for the robustness study")
+    s.add_argument("--interim", required=True, help="interim folder data/interim/<dataset>")
+    s.add_argument("--config", required=True, help="the analysis.eis config block as JSON, or @file.json")
+    s.add_argument("--out", required=True, help="output file (results/<dataset>/robustness/eis_fits.pkl)")
+    s.set_defaults(func=cmd_robustness_eis_fits)
+
+    s = sub.add_parser("robustness-vary", help="vary one analysis parameter over its plausible values")
+    s.add_argument("--spec", required=True,
+                   help="JSON (or @file) with the arguments of llzo.pipeline.robustness.run_job")
+    s.set_defaults(func=cmd_robustness_vary)
+
+    s = sub.add_parser("robustness", help="collect the robustness tables; summary and figure")
+    s.add_argument("--tables", nargs="*", default=[], metavar="CSV", help="the robustness_vary tables")
+    s.add_argument("--paper-claims", required=True, metavar="YAML", help="workflow/config/paper_claims.yaml")
+    s.add_argument("--manifests", nargs="*", default=[], metavar="TSV", help="raw-file manifests (provenance)")
+    s.add_argument("--table", required=True, help="output tables/robustness.csv")
+    s.add_argument("--summary", required=True, help="output tables/robustness_summary.csv")
+    s.add_argument("--figures-dir", required=True, help="output folder of figrobustness.png|pdf")
+    s.set_defaults(func=cmd_robustness)
 
     s = sub.add_parser("report", help="make report.html with snakemake --report")
     s.add_argument("--config", required=True, help="workflow config as JSON or @file")

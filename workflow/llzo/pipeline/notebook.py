@@ -176,8 +176,8 @@ def run_notebook(
         ``results_dir``.
 
     The notebook also receives ``outputs = {"figures_dir", "claims_path", "tables_dir",
-    "provenance"}`` (what :func:`llzo.figures.notebook.start_notebook` takes) and, for notebooks
-    that read them one by one, the same four as separate parameters.
+    "provenance"}``, what :func:`llzo.figures.notebook.start_notebook` takes (every notebook
+    starts with it).
     """
     import jupytext
     import nbformat
@@ -202,12 +202,11 @@ def run_notebook(
     parameters = {f"{k}_path": rel(v) for k, v in inputs.items()}
     parameters.update({k: rel(v) for k, v in (dirs or {}).items()})
     parameters.update(params)
-    parameters.update(figures_dir=rel(figures_dir), claims_path=rel(claims), provenance=provenance)
     if tables_dir is None:  # results/<dataset>/figures/<name> -> results/<dataset>/tables
         tables_dir = figures_dir.parent.parent / "tables"
     Path(tables_dir).mkdir(parents=True, exist_ok=True)
-    parameters["tables_dir"] = rel(tables_dir)
-    parameters["outputs"] = {k: parameters.get(k) for k in ("figures_dir", "claims_path", "tables_dir", "provenance")}
+    parameters["outputs"] = {"figures_dir": rel(figures_dir), "claims_path": rel(claims),
+                             "tables_dir": rel(tables_dir), "provenance": provenance}
 
     ensure_kernel(kernel)
     for p in (ipynb, html, claims):

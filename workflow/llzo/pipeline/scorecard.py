@@ -7,7 +7,7 @@ Columns of ``claims.csv`` (:data:`COLUMNS`; ``docs/claims.md``, "The scorecard")
   (:mod:`llzo.pipeline.paper_claims`);
 - ``basis`` (``measured`` / ``input`` / ``model``) and ``basis_note`` (which input it restates);
 - ``robustness``: ``"<min>..<max> (<verdict>)"``, filled by :func:`fill_robustness` from a table of
-  the claim re-computed with its analysis parameters varied; empty until such a table exists;
+  the claim re-computed with its analysis parameters varied; ``not run`` without that table;
 - ``status``: ``pass`` / ``fail`` / ``missing``, or ``context`` for a claim whose paper value is
   ``not stated`` (shown, never counted as pass or fail; its ``paper_value`` is empty).
 """
@@ -33,6 +33,8 @@ COLUMNS = [
 ]
 #: Statuses of a claim row; ``context`` rows are counted apart from the other three.
 STATUSES = ("pass", "fail", "missing", "context")
+#: The ``robustness`` cell of every claim when the robustness study did not run.
+NOT_RUN = "not run"
 #: Columns of the robustness table :func:`fill_robustness` reads (``bound`` optional).
 ROBUSTNESS_COLUMNS = ("claim_id", "parameter", "value", "reproduced")
 
@@ -125,7 +127,8 @@ def robustness_cell(p: PaperClaim, baseline_status: str, reproduced: list[float]
     Returns
     -------
     str
-        ``min..max`` of the finite values, then ``(robust)`` when every varied value gives the
+        ``min..max`` of the finite values (followed by ``, <k> of <n> not computed`` when the claim
+        could not be computed for some values), then ``(robust)`` when every varied value gives the
         same status as the baseline and ``(fragile)`` when one changes it (a value that cannot be
         computed counts as ``missing``, a change). Claims without a paper value (``context``) have
         no verdict to flip: only ``min..max``. Empty when nothing was varied.
@@ -135,6 +138,8 @@ def robustness_cell(p: PaperClaim, baseline_status: str, reproduced: list[float]
     bounds = bounds or [None] * len(reproduced)
     finite = [float(v) for v in reproduced if not _missing(v)]
     span = f"{_fmt(min(finite))}..{_fmt(max(finite))}" if finite else "none computed"
+    if finite and len(finite) < len(reproduced):
+        span += f", {len(reproduced) - len(finite)} of {len(reproduced)} not computed"
     if not p.stated:
         return span
     statuses = {p.status(None if _missing(v) else float(v), b) for v, b in zip(reproduced, bounds, strict=True)}
@@ -308,7 +313,8 @@ def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str, summary: str | 
 <p><small>paper: the paper's value (~ approximately, within the tolerance after ±; &lt; or &gt;), from the
 source quoted. CONTEXT: the paper states no value; the reproduced number is shown, never counted as pass or
 fail. basis: measured (from raw data), input (restates a sample-sheet or config value), model (FE model).
-robustness: range of the claim when its analysis parameters are varied, and whether the verdict changes.</small></p>
+robustness: range of the claim when each analysis parameter it depends on is varied alone over its plausible
+values, and whether the verdict changes (not run: the robustness study was switched off).</small></p>
 {score}
 {rejected}<h2>Panel coverage</h2>{coverage_table}
 </body></html>
@@ -316,16 +322,24 @@ robustness: range of the claim when its analysis parameters are varied, and whet
 
 
 def write_scorecard(paper_claims, panels_yaml, claims_files, figures_root, dataset, csv_out, html_out, coverage_out,
-                    validation_csv=None, rejects=()):
+                    validation_csv=None, rejects=(), robustness_csv=None):
     """Build and write ``claims.csv``, ``scorecard.html`` and ``coverage.csv``.
 
     ``validation_csv`` (the dataset's ``validation.csv``, when it has a ground truth) adds the
     validation count to the summary. ``rejects``: reject lists of the ingests; a ``missing`` claim
     whose inputs were rejected says so in its note, and the HTML lists every rejected file.
+    ``robustness_csv`` (``tables/robustness.csv`` of the robustness study) fills the
+    ``robustness`` column (:func:`fill_robustness`); without it every cell reads :data:`NOT_RUN`.
     Returns the scorecard; its summary line (:func:`summary_text`) is in ``card.attrs["summary"]``.
     """
     rej = read_rejects(list(rejects))
     card = explain_missing(build_scorecard(paper_claims, claims_files), rej)
+    if robustness_csv:
+        from llzo.pipeline.robustness import read_table
+
+        card = fill_robustness(card, read_table(robustness_csv), paper_claims)
+    else:
+        card["robustness"] = NOT_RUN
     cov = coverage(panels_yaml, figures_root)
     validation = pd.read_csv(validation_csv, dtype={"within": str}, keep_default_na=False) if validation_csv else None
     summary = summary_text(card, validation)

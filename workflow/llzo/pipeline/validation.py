@@ -114,7 +114,7 @@ class Tolerance:
         return self.kind is not None
 
     def error_interval(self, true: float | None) -> tuple[float, float] | None:
-        """Return the allowed ``recovered - true``, ``(lo, hi)`` in the claim's unit (None: lower_bound/undefined)."""
+        """Return the allowed ``recovered - true`` as ``(lo, hi)`` in the claim's unit (or None)."""
         if self.kind == "abs":
             return -float(self.tolerance), float(self.tolerance)
         if self.kind == "rel_pct":
@@ -138,7 +138,7 @@ class Tolerance:
 
 
 def definition_parameters(analysis: Mapping | None) -> dict[str, object]:
-    """Return the analysis parameters by key name, from the config's ``analysis`` section.
+    """Collect the analysis parameters by key name from the config's ``analysis`` section.
 
     Truth entries name their parameters by config key (``gb_band_nm``, ``read_bias_V``, ...).
     Every scalar key of every block is taken; a key name used in two blocks with different values
