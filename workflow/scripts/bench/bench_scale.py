@@ -3,11 +3,13 @@
 For each size (``labscale_1of16``, ``labscale_1of4``, ``labscale``; choose with ``--sizes``):
 the raw files are written first if missing (rule ``demo_data``, timed apart: it is the lab, not
 the pipeline), then the interim and results folders of that dataset are removed and the whole DAG
-runs cold (``snakemake --cores N``). Printed per size: the pipeline's wall time; per stage (rule, FE
-seeds summed) the job time and peak memory (max RSS) from Snakemake's benchmark files; then, between
+runs cold (``snakemake --cores N``), without the robustness study (which reruns each analysis
+over its parameters' plausible values) unless ``--robustness``. Printed per size: the pipeline's
+wall time; per stage (rule, FE seeds summed) the job time, CPU time and peak memory (max RSS) from
+Snakemake's benchmark files; then, between
 consecutive sizes, the cost exponent of each stage, ``log(t2 / t1) / log(n2 / n1)`` with ``n`` the
 size fraction (1 = linear; the FE model and the notebooks' fixed costs do not grow, exponent ~0).
-Usage: ``python workflow/scripts/bench/bench_scale.py [--sizes 1of16,1of4,full] [--cores 2]``.
+Usage: ``python workflow/scripts/bench/bench_scale.py [--sizes 1of16,1of4,full] [--cores 2] [--robustness]``.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="1of16,1of4,full")
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--no-run", action="store_true", help="only read the benchmark files of the last runs")
+    ap.add_argument("--robustness", action="store_true",
+                    help="include the robustness study (default: robustness_off.yaml, the analyses once)")
     a = ap.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; --cores {a.cores}",
           flush=True)
@@ -71,6 +75,8 @@ def main() -> None:
     for key in a.sizes.split(","):
         dataset, frac = SIZES[key]
         cfg = ["--config", f"dataset={dataset}"]
+        if not a.robustness:
+            cfg = ["--configfile", "workflow/config/robustness_off.yaml", *cfg]
         t_lab = t_dag = math.nan
         if not a.no_run:
             t_lab = run([SNAKEMAKE, "--cores", str(a.cores), *cfg, "--until", "demo_data"])
