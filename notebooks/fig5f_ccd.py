@@ -20,31 +20,28 @@
 # (`llzo.analysis.ccd`).
 
 # %% tags=["parameters"]
-echem_meta_path = "../data/interim/demo/echem_meta.parquet"
-echem_cycling_path = "../data/interim/demo/echem_cycling.parquet"
+interim_dir = "../data/interim/demo"
 echem = {"short_voltage_fraction": 0.2, "short_min_points": 3, "ccd_step_rel_tol": 0.02}
 results_dir = "../results/demo"
 outputs = None
 
 # %%
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from llzo.analysis.ccd import CCDParams, analyse_ccd_runs, ccd_claims
+from llzo.analysis.echem_structure import stack_per_run
 from llzo.figures.echem import ccd_panel, run_label
 from llzo.figures.notebook import start_notebook
+from llzo.interim import load_echem
 
 run = start_notebook("fig5f_ccd", outputs, results_dir)
-meta = pd.read_parquet(echem_meta_path)
-runs = meta[meta["technique"] == "CCD"]
-cyc = pd.read_parquet(echem_cycling_path, filters=[("run_id", "in", list(runs["run_id"]) or [""])])
+runs, cyc = load_echem(interim_dir, "CCD")
 
 # %%
 results, per_run = analyse_ccd_runs(runs, cyc, CCDParams.from_config(echem))
 print(results.to_string(index=False))
-steps = [res.steps.assign(run_id=rid, cell=runs.set_index("run_id").at[rid, "cell"],
-                          interlayer=runs.set_index("run_id").at[rid, "interlayer"]) for rid, res in per_run.items()]
-run.table(pd.concat(steps, ignore_index=True) if steps else pd.DataFrame(), "ccd_steps.csv")
+run.table(stack_per_run({rid: res.steps for rid, res in per_run.items()}, runs, ("cell", "interlayer")),
+          "ccd_steps.csv")
 
 # %%
 n = max(len(results), 1)

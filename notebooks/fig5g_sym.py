@@ -18,32 +18,28 @@
 # never shorts gives the log's duration as a lower bound (`llzo.analysis.cycling`).
 
 # %% tags=["parameters"]
-echem_meta_path = "../data/interim/demo/echem_meta.parquet"
-echem_cycling_path = "../data/interim/demo/echem_cycling.parquet"
+interim_dir = "../data/interim/demo"
 echem = {"short_voltage_fraction": 0.2, "short_min_points": 3}
 results_dir = "../results/demo"
 outputs = None
 
 # %%
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from llzo.analysis.cycling import SymParams, analyse_sym_runs, sym_claims
+from llzo.analysis.echem_structure import stack_per_run
 from llzo.figures.echem import run_label, sym_overview, sym_zoom
 from llzo.figures.notebook import start_notebook
+from llzo.interim import load_echem
 
 run = start_notebook("fig5g_sym", outputs, results_dir)
-meta = pd.read_parquet(echem_meta_path)
-runs = meta[meta["technique"] == "SYM"]
-cyc = pd.read_parquet(echem_cycling_path, filters=[("run_id", "in", list(runs["run_id"]) or [""])])
+runs, cyc = load_echem(interim_dir, "SYM")
 
 # %%
 results, per_run = analyse_sym_runs(runs, cyc, SymParams.from_config(echem))
 print(results.to_string(index=False))
-cells = runs.set_index("run_id")
-halves = [res.half_cycles.assign(run_id=rid, cell=cells.at[rid, "cell"], interlayer=cells.at[rid, "interlayer"])
-          for rid, res in per_run.items()]
-run.table(pd.concat(halves, ignore_index=True) if halves else pd.DataFrame(), "sym_half_cycles.csv")
+run.table(stack_per_run({rid: res.half_cycles for rid, res in per_run.items()}, runs, ("cell", "interlayer")),
+          "sym_half_cycles.csv")
 
 # %%
 labels = {r.run_id: run_label(r.cell, r.run_id, r.interlayer) for r in runs.itertuples(index=False)}

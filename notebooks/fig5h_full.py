@@ -18,8 +18,7 @@
 # config) and retention vs the reference cycle. One panel per cathode, one series per cell.
 
 # %% tags=["parameters"]
-echem_meta_path = "../data/interim/demo/echem_meta.parquet"
-echem_cycling_path = "../data/interim/demo/echem_cycling.parquet"
+interim_dir = "../data/interim/demo"
 echem = {"coulombic_efficiency": "discharge_over_charge", "retention_reference_cycle": 1, "cutoff_tolerance_V": 0.02,
          "capacity_check_rel_tol": 0.02}
 results_dir = "../results/demo"
@@ -27,25 +26,21 @@ outputs = None
 
 # %%
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from llzo.analysis.cycling import FullCellParams, analyse_full_runs, full_claims
+from llzo.analysis.echem_structure import stack_per_run
 from llzo.figures.echem import full_panel, run_label
 from llzo.figures.notebook import start_notebook
+from llzo.interim import load_echem
 
 run = start_notebook("fig5h_full", outputs, results_dir)
-meta = pd.read_parquet(echem_meta_path)
-runs = meta[meta["technique"] == "FULL"]
-cyc = pd.read_parquet(echem_cycling_path, filters=[("run_id", "in", list(runs["run_id"]) or [""])])
+runs, cyc = load_echem(interim_dir, "FULL")
 
 # %%
 params = FullCellParams.from_config(echem)
 results, per_run = analyse_full_runs(runs, cyc, params)
 print(results.to_string(index=False))
-cells = runs.set_index("run_id")
-tables = [c.assign(run_id=rid, cell=cells.at[rid, "cell"], cathode=cells.at[rid, "cathode"])
-          for rid, c in per_run.items()]
-run.table(pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(), "full_cycles.csv")
+run.table(stack_per_run(per_run, runs, ("cell", "cathode")), "full_cycles.csv")
 
 # %%
 PANEL = {"LFP": "5h", "NCM523": "S12"}

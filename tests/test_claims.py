@@ -63,3 +63,18 @@ def test_basis_override_is_optional_and_omitted_when_unset(tmp_path):
     assert read_claims(with_basis)["claims"][0]["basis"] == "input"
     with pytest.raises(ValueError, match="basis"):
         Claim("x", 1.0, basis="guessed")
+
+
+def test_median_over_cells():
+    import pandas as pd
+
+    from llzo.claims import median_over_cells
+
+    runs = pd.DataFrame({"cell": ["a", "b", "c", "d"], "error": ["", "", "", "cut off"],
+                         "bound": ["gt", "gt", "gt", None], "h": [10.0, 30.0, 20.0, 99.0]})
+    c = median_over_cells("x_h", runs, "h", lambda b: f"note {b}")
+    assert (c.reproduced, c.ci_low, c.ci_high, c.n, c.bound, c.note) == (20.0, 10.0, 30.0, 3, "gt", "note gt")
+    mixed = runs.assign(bound=["gt", None, "gt", None])
+    assert median_over_cells("x_h", mixed, "h", str).bound is None
+    none = median_over_cells("x_h", runs.assign(error=["e1", "e2", "e3", "e4"]), "h", str)
+    assert none.n == 0 and none.note == "no usable run: a: e1; b: e2; c: e3; d: e4"

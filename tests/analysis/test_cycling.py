@@ -94,3 +94,13 @@ def test_full_claims_per_cathode_over_cells():
     assert claims["full_lfp_cycles"].reproduced == 290 and claims["full_lfp_cycles"].n == 2
     assert (claims["full_lfp_retention_pct"].ci_low, claims["full_lfp_retention_pct"].ci_high) == (80, 90)
     assert np.isnan(claims["full_ncm523_cycles"].reproduced) and "c: no complete" in claims["full_ncm523_cycles"].note
+
+
+def test_stack_per_run_labels_every_row():
+    from llzo.analysis.echem_structure import stack_per_run
+
+    runs = pd.DataFrame({"run_id": ["a", "b"], "cell": ["c1", "c2"], "interlayer": ["HL", "none"]})
+    out = stack_per_run({"b": pd.DataFrame({"x": [1, 2]}), "a": pd.DataFrame({"x": [3]})}, runs, ("cell", "interlayer"))
+    assert list(out.columns) == ["x", "run_id", "cell", "interlayer"]
+    assert out.values.tolist() == [[1, "b", "c2", "none"], [2, "b", "c2", "none"], [3, "a", "c1", "HL"]]
+    assert stack_per_run({}, runs, ("cell",)).empty

@@ -23,6 +23,12 @@ def pipeline_helpers():
 
 
 @pytest.fixture(scope="session")
+def e2e_helpers():
+    """The helpers of ``test_pipeline.py`` (``copy_project``, ``smk``, ``planned_jobs``) for other e2e modules."""
+    return pipeline_helpers()
+
+
+@pytest.fixture(scope="session")
 def demo_run(tmp_path_factory) -> Path:
     """A copy of the project in which ``snakemake --cores 2`` ran the demo DAG once (do not modify it)."""
     p = pipeline_helpers()

@@ -4,30 +4,16 @@ with a true value within its tolerance."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 pytestmark = pytest.mark.e2e
-HERE = Path(__file__).resolve().parent
 
 
-def pipeline_helpers():
-    """``copy_project`` and ``smk`` of ``test_pipeline.py`` (the module the other e2e tests load)."""
-    if "llzo_e2e_pipeline" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("llzo_e2e_pipeline", HERE / "test_pipeline.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules["llzo_e2e_pipeline"]
-
-
-def test_demo_hard_recovers_every_claim_through_the_dag(tmp_path_factory):
-    p = pipeline_helpers()
+def test_demo_hard_recovers_every_claim_through_the_dag(e2e_helpers, tmp_path_factory):
+    p = e2e_helpers
     tree = p.copy_project(tmp_path_factory.mktemp("hard") / "llzo-repro")
     t0 = time.perf_counter()
     p.smk(tree, "--cores", "2", "results/demo_hard/validation.csv", "results/demo_hard/claims.csv",

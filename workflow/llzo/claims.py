@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import numpy as np
 
 RELATIONS = ("approx", "lt", "gt")
 #: What a reproduced number rests on (the scorecard's ``basis`` column): ``measured`` (computed from
@@ -67,6 +70,38 @@ def _clean(v):
     if hasattr(v, "item"):  # numpy scalar
         return _clean(v.item())
     return v
+
+
+def median_over_cells(claim_id: str, runs, value_column: str, note: Callable[[str | None], str]) -> Claim:
+    """Claim the median over cells of one analysed quantity (spread min..max, ``n`` cells).
+
+    Parameters
+    ----------
+    claim_id
+        The claim.
+    runs
+        One row per run of the claim's group (a pandas DataFrame): ``cell``, ``error`` (empty when
+        the run was analysed), ``bound`` and ``value_column``.
+    value_column
+        Column holding each run's value (in the claim's unit).
+    note
+        The claim's note, given its bound.
+
+    Returns
+    -------
+    Claim
+        NaN with the runs' errors when no run was analysed; otherwise the median, with ``bound``
+        when every analysed run shares it.
+    """
+    ok = runs[runs["error"] == ""]
+    if ok.empty:
+        return Claim(claim_id, float("nan"), n=0, note="no usable run: " + "; ".join(
+            f"{c}: {e}" for c, e in zip(runs["cell"], runs["error"], strict=True)))
+    vals = ok[value_column].to_numpy(np.float64)
+    bounds = set(ok["bound"])
+    bound = bounds.pop() if len(bounds) == 1 else None
+    return Claim(claim_id, float(np.median(vals)), ci_low=float(vals.min()), ci_high=float(vals.max()),
+                 n=len(ok), bound=bound, note=note(bound))
 
 
 def write_claims(path: str | Path, claims: list[Claim]) -> Path:

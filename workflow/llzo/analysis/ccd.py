@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from llzo.analysis.echem_structure import steps
-from llzo.claims import Claim
+from llzo.claims import Claim, median_over_cells
 
 
 @dataclass(frozen=True)
@@ -202,17 +202,8 @@ def ccd_claims(results: pd.DataFrame) -> list[Claim]:
         sel = results[results["interlayer"] == il]
         if sel.empty:
             continue
-        ok = sel[sel["error"] == ""]
-        if ok.empty:
-            claims.append(Claim(cid, float("nan"), n=0, note="no usable run: " + "; ".join(
-                f"{c}: {e}" for c, e in zip(sel["cell"], sel["error"], strict=True))))
-            continue
-        vals = ok["ccd_mA_cm2"].to_numpy(np.float64)
-        bounds = set(ok["bound"])
-        bound = bounds.pop() if len(bounds) == 1 else None
-        claims.append(Claim(cid, float(np.median(vals)), ci_low=float(vals.min()), ci_high=float(vals.max()),
-                            n=len(ok), bound=bound,
-                            note="last step held in both directions" + (f" (bound {bound})" if bound else "")))
+        claims.append(median_over_cells(
+            cid, sel, "ccd_mA_cm2", lambda b: "last step held in both directions" + (f" (bound {b})" if b else "")))
     return claims
 
 

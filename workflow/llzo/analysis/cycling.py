@@ -34,7 +34,7 @@ import pandas as pd
 
 from llzo.analysis.ccd import find_short
 from llzo.analysis.echem_structure import half_cycles, step_rows, steps
-from llzo.claims import Claim
+from llzo.claims import Claim, median_over_cells
 
 
 @dataclass(frozen=True)
@@ -128,17 +128,9 @@ def sym_claims(results: pd.DataFrame) -> list[Claim]:
         sel = results[results["interlayer"] == il]
         if sel.empty:
             continue
-        ok = sel[sel["error"] == ""]
-        if ok.empty:
-            claims.append(Claim(cid, float("nan"), n=0, note="no usable run: " + "; ".join(
-                f"{c}: {e}" for c, e in zip(sel["cell"], sel["error"], strict=True))))
-            continue
-        vals = ok["hours"].to_numpy(np.float64)
-        bounds = set(ok["bound"])
-        bound = bounds.pop() if len(bounds) == 1 else None
-        note = "no short: log duration (lower bound)" if bound == "gt" else "time from start to short"
-        claims.append(Claim(cid, float(np.median(vals)), ci_low=float(vals.min()), ci_high=float(vals.max()),
-                            n=len(ok), bound=bound, note=note))
+        claims.append(median_over_cells(
+            cid, sel, "hours",
+            lambda b: "no short: log duration (lower bound)" if b == "gt" else "time from start to short"))
     return claims
 
 

@@ -24,6 +24,8 @@ Ecell_V, I_mA, Ns, mode, half_cycle, cycle_number, Q_mAh, Qo_mAh``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -196,3 +198,28 @@ def step_rows(st: pd.DataFrame, step_ids: list[int], kind: str | None = None) ->
     parts = [np.arange(st.at[k, "start"], st.at[k, "stop"]) for k in step_ids
              if kind is None or st.at[k, "kind"] == kind]
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def stack_per_run(tables: dict[str, pd.DataFrame], runs: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Stack per-run result tables into one, each row labelled by its run and sheet columns.
+
+    Parameters
+    ----------
+    tables
+        ``{run_id: table}`` (e.g. the CCD steps or half cycles of each analysed run).
+    runs
+        The sheet rows of the runs (``run_id`` and ``columns``).
+    columns
+        Sheet columns appended after ``run_id`` (e.g. ``("cell", "interlayer")``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tables in the order of ``tables``, with ``run_id`` and ``columns`` appended; empty (no
+        columns) when there is none.
+    """
+    if not tables:
+        return pd.DataFrame()
+    sheet = runs.set_index("run_id")
+    return pd.concat([t.assign(run_id=rid, **{c: sheet.at[rid, c] for c in columns}) for rid, t in tables.items()],
+                     ignore_index=True)
