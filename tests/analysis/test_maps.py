@@ -6,6 +6,7 @@ import copy
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from llzo.analysis import maps as am
@@ -74,7 +75,7 @@ DATASETS = {
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_against_truth(tmp_path, lab_config, config, name):
+def test_against_truth(tmp_path, lab_config, config, name, monkeypatch):
     import xarray as xr
 
     over, seed = DATASETS[name]
@@ -128,6 +129,10 @@ def test_against_truth(tmp_path, lab_config, config, name):
     params = am.MapsParams.from_config(a)
     res = am.maps_analysis(load_maps(interim, "modulus"), load_maps(interim, "kpfm"), params)
     claims = {c.claim_id: c for c in res.claims}
+    monkeypatch.setenv("LLZO_WORKERS", "2")  # maps analysed in 2 worker processes: the same results
+    res2 = am.maps_analysis(load_maps(interim, "modulus"), load_maps(interim, "kpfm"), params)
+    assert [repr(c) for c in res2.claims] == [repr(c) for c in res.claims]
+    pd.testing.assert_frame_equal(res2.profiles, res.profiles)
     assert list(claims) == ["modulus_gi_GPa", "modulus_gb_GPa", "modulus_drop_max_pct", "kpfm_gb_minus_gi_mV"]
     t = truth["mod_a"]
     assert claims["modulus_gi_GPa"].reproduced == pytest.approx(t["modulus_gi_GPa"], abs=1.0)

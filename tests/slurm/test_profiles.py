@@ -65,6 +65,8 @@ def test_default_profile_is_local() -> None:
 
 def test_scale_large_plans_through_slurm_profile(tmp_path: Path) -> None:
     """``snakemake --profile workflow/profiles/slurm -n --configfile scale_large.yaml`` plans >= 64 seeds."""
+    pytest.importorskip("snakemake_executor_plugin_slurm",
+                        reason="the Slurm executor plugin is installed by `make env-cluster` (make test-profiles)")
     large = yaml.safe_load((REPO / "workflow/config/scale_large.yaml").read_text(encoding="utf-8"))
     assert large["fe"]["n_seeds"] >= 64
     assert len(large["fe"]["design"]["sigma_hl_S_cm"]) >= 3

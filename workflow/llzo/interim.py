@@ -35,7 +35,8 @@ format with xarray's scipy engine (deterministic bytes); every file atomically
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,11 +117,32 @@ def write_sweeps(interim_dir: str | Path, meta: pd.DataFrame, data: pd.DataFrame
 def write_maps(interim_dir: str | Path, meta: pd.DataFrame, maps: Sequence[xr.Dataset],
                manifest: pd.DataFrame) -> dict[str, Path]:
     """Write one NetCDF per map (attribute ``map_id`` names it), the maps table and the manifest."""
+    with maps_folder(interim_dir) as tmp:
+        for ds in maps:
+            write_map(tmp, ds)
+    return write_maps_meta(interim_dir, meta, manifest)
+
+
+@contextlib.contextmanager
+def maps_folder(interim_dir: str | Path) -> Iterator[Path]:
+    """Yield a temporary maps folder to fill with :func:`write_map`; it becomes ``maps/`` on success.
+
+    For an ingest that writes each map as soon as it is read (a lab's maps do not fit in memory
+    together); then :func:`write_maps_meta`.
+    """
+    with atomic_dir(Path(interim_dir) / MAPS_DIR) as tmp:
+        yield tmp
+
+
+def write_map(folder: Path, ds: xr.Dataset) -> None:
+    """Write one map's NetCDF (``<map_id>.nc``) into ``folder`` (:func:`maps_folder`)."""
+    ds.to_netcdf(Path(folder) / Path(map_file(ds.attrs["map_id"])).name, engine="scipy")
+
+
+def write_maps_meta(interim_dir: str | Path, meta: pd.DataFrame, manifest: pd.DataFrame) -> dict[str, Path]:
+    """Write the maps table and the manifest (last), after the maps folder; return the paths by role."""
     d = Path(interim_dir)
     outs = {"meta": d / MAPS_META, "maps": d / MAPS_DIR, "manifest": manifest_path(d, "maps")}
-    with atomic_dir(outs["maps"]) as tmp:
-        for ds in maps:
-            ds.to_netcdf(tmp / Path(map_file(ds.attrs["map_id"])).name, engine="scipy")
     write_parquet(meta, outs["meta"])
     write_tsv(manifest, outs["manifest"])
     return outs
@@ -176,8 +198,38 @@ def load_maps_meta(interim_dir: str | Path) -> pd.DataFrame:
     return pd.read_parquet(Path(interim_dir) / MAPS_META)
 
 
-def load_maps(interim_dir: str | Path, kind: str | None = None) -> list[xr.Dataset]:
-    """Load the maps of a dataset as xarray Datasets (loaded into memory), in sheet order.
+class MapList(Sequence):
+    """The maps of a dataset, each read from its NetCDF when it is taken (a lab's maps do not fit in memory).
+
+    A sequence of xarray Datasets (``len``, indexing, iteration, unpacking); :attr:`paths` are
+    the files, for code that reads them in worker processes.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = list(paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return MapList(self.paths[i])
+        return load_map(self.paths[i])
+
+    def __repr__(self) -> str:
+        return f"MapList({[p.name for p in self.paths]})"
+
+
+def load_map(path: str | Path) -> xr.Dataset:
+    """Load one interim map's NetCDF into memory."""
+    import xarray as xr
+
+    with xr.open_dataset(path, engine="scipy") as ds:
+        return ds.load()
+
+
+def load_maps(interim_dir: str | Path, kind: str | None = None) -> MapList:
+    """Load the maps of a dataset as xarray Datasets, in sheet order, each when it is used.
 
     Parameters
     ----------
@@ -188,22 +240,17 @@ def load_maps(interim_dir: str | Path, kind: str | None = None) -> list[xr.Datas
 
     Returns
     -------
-    list of xarray.Dataset
+    MapList
+        A sequence of xarray Datasets, each read from disk when taken (:class:`MapList`):
         ``height_m`` (raw, unlevelled), the kind's channel (``modulus_Pa``, ``potential_V`` or
         ``current_A``, unlevelled), ``boundary_mask`` where given; attributes ``map_id, kind,
         stage, bias_V, pixel_size_x_m, pixel_size_y_m, format, source_file``.
     """
-    import xarray as xr
-
     d = Path(interim_dir)
     meta = load_maps_meta(d)
     if kind is not None:
         meta = meta[meta["kind"] == kind]
-    out = []
-    for nc in meta["nc_file"]:
-        with xr.open_dataset(d / nc, engine="scipy") as ds:
-            out.append(ds.load())
-    return out
+    return MapList([d / nc for nc in meta["nc_file"]])
 
 
 def load_echem(interim_dir: str | Path, technique: str) -> tuple[pd.DataFrame, pd.DataFrame]:

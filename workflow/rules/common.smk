@@ -45,6 +45,10 @@ def raw_inputs(sheet):
     return _raw_inputs(DATASET, RAW)
 
 
+# the tracer's parse of each source file is kept between runs (a no-op `snakemake -n` stays fast)
+sources.use_disk_cache(".snakemake/llzo_imports.json")
+
+
 def llzo_sources(pyfile):
     """Every llzo source file ``pyfile`` imports, transitively: editing one reruns the job."""
     return sources.llzo_sources(pyfile, LLZO_ROOT)

@@ -3,6 +3,8 @@
 
 #: Interim outputs of each sheet (llzo.interim.FILES; llzo.pipeline.ingest_<sheet> writes them).
 INGEST_OUTPUTS = interim.FILES
+#: Ingests that read their files in parallel processes (maps: seconds per 1024^2 map).
+INGEST_THREADS = {"maps": 2}
 
 
 def interim_output(name):
@@ -19,7 +21,7 @@ def ingest_rule(sheet, outputs):
             code=module_code(f"llzo.pipeline.ingest_{sheet}"),  # editing a reader reruns its ingest
         output:
             [interim_output(o) for o in outputs],
-        threads: 1
+        threads: INGEST_THREADS.get(sheet, 1)
         resources:
             mem_mb=500,  # measured peak RSS <= 200 MB
             runtime=5,
@@ -30,7 +32,8 @@ def ingest_rule(sheet, outputs):
         benchmark:
             f"{RESULTS}/benchmarks/ingest_{sheet}.tsv"
         shell:
-            f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} ingest {sheet} --raw {RAW} --out {INTERIM}"
+            f"{shlex.quote(PY)} -m llzo.pipeline.cli --log {{log}} ingest {sheet} --raw {RAW} --out {INTERIM} "
+            "--workers {threads}"
 
 
 for _sheet, _outputs in INGEST_OUTPUTS.items():

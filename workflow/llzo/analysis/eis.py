@@ -76,6 +76,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from llzo.analysis.parallel import map_ordered
 from llzo.claims import Claim
 
 #: (interlayer, state) -> claim id, in the order of Fig. 5e.
@@ -1093,16 +1094,26 @@ def analyse_runs(meta: pd.DataFrame, eis: pd.DataFrame, params: EISParams) -> di
 
 def fit_runs(meta: pd.DataFrame, eis: pd.DataFrame, params: EISParams) -> dict[str, SpectrumFit]:
     """Run the fit stage (:func:`fit_stage`) of every impedance run of ``meta``; by run id."""
-    out = {}
     runs = meta[meta["technique"].isin(EIS_TECHNIQUES)]
     by_run = {k: g for k, g in eis.groupby("run_id", sort=False)}
+    jobs = []
     for r in runs.itertuples(index=False):
         d = by_run.get(r.run_id)
         if d is None:
             d = eis.iloc[:0]
         Z = d["re_Z_ohm"].to_numpy(float) - 1j * d["minus_im_Z_ohm"].to_numpy(float)
-        out[r.run_id] = fit_stage(d["freq_Hz"].to_numpy(float), Z, float(r.area_cm2), params)
-    return out
+        jobs.append((d["freq_Hz"].to_numpy(float), Z, float(r.area_cm2)))
+    # the spectra are independent (each fit seeds its own generator): one worker per spectrum
+    # (llzo.analysis.parallel.workers() cores), results in the order of the runs; pyimpspec is
+    # imported once here, before the workers are forked (1-2 s each otherwise)
+    if jobs:
+        import pyimpspec  # noqa: F401
+    done = map_ordered(_fit_job, jobs, None, params)
+    return dict(zip(runs["run_id"], done, strict=True))
+
+
+def _fit_job(job: tuple[np.ndarray, np.ndarray, float], params: EISParams) -> SpectrumFit:
+    return fit_stage(*job, params)
 
 
 def interpret_runs(fits: dict[str, SpectrumFit], params: EISParams) -> dict[str, SpectrumResult]:

@@ -25,15 +25,18 @@ bumps of Fig. 2a,b: :func:`bump_analysis`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import ndimage as ndi
 
+from llzo.analysis.parallel import map_ordered
 from llzo.analysis.params import ConfigParams
 from llzo.claims import Claim
+from llzo.interim import load_map
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -427,9 +430,14 @@ def gb_gi_summary(pairs: list[tuple[np.ndarray, np.ndarray]], gb_band_nm: float,
 
 
 def pooled_profile(pairs: list[tuple[np.ndarray, np.ndarray]], bin_nm: float, max_nm: float) -> pd.DataFrame:
-    """Mean value vs distance to the nearest boundary over all pixels of several maps."""
-    v = np.concatenate([np.ravel(a) for a, _ in pairs])
-    d = np.concatenate([np.ravel(b) for _, b in pairs])
+    """Mean value vs distance to the nearest boundary over all pixels of several maps.
+
+    Only the pixels the profile uses (finite, closer than ``max_nm``) are pooled, in map order: the
+    same sums as pooling every pixel, without a copy of all maps.
+    """
+    keep = [np.isfinite(a) & (b < max_nm) for a, b in pairs]
+    v = np.concatenate([np.ravel(a[k]) for (a, _), k in zip(pairs, keep, strict=True)])
+    d = np.concatenate([np.ravel(b[k]) for (_, b), k in zip(pairs, keep, strict=True)])
     return binned_profile(v, d, bin_nm, max_nm)
 
 
@@ -443,9 +451,11 @@ class PropertyMap:
     map_id, kind
         From the sheet.
     height_m
-        Levelled height (m).
+        Levelled height (m); ``None`` except for the first map of a kind (the one Fig. 3 draws: a
+        lab's tens of maps would not fit in memory with all their images).
     boundary, distance_nm, boundary_source
-        Boundary pixels, distance to the nearest one (nm), ``"mask"`` or ``"height"``.
+        Boundary pixels (``None`` as ``height_m``), distance to the nearest one (nm), ``"mask"`` or
+        ``"height"``.
     values
         Property channel in the claim's unit (GPa or mV; KPFM rows aligned on GI pixels).
     dx_m, dy_m
@@ -458,8 +468,8 @@ class PropertyMap:
 
     map_id: str
     kind: str
-    height_m: np.ndarray
-    boundary: np.ndarray
+    height_m: np.ndarray | None
+    boundary: np.ndarray | None
     distance_nm: np.ndarray
     boundary_source: str
     values: np.ndarray
@@ -492,6 +502,19 @@ def analyse_property_map(ds: xr.Dataset, params: MapsParams) -> PropertyMap:
     samples = sample_lines(v, lines, dx, dy, params.profile_max_nm).assign(map_id=ds.attrs["map_id"])
     return PropertyMap(str(ds.attrs["map_id"]), kind, r["height_m"], r["boundary"], r["distance_nm"],
                        r["boundary_source"], v, dx, dy, lines, samples)
+
+
+def _items(maps) -> list:
+    """Map references for the workers: file paths of lazily loaded interim maps, else the Datasets."""
+    paths = getattr(maps, "paths", None)
+    return list(paths) if paths is not None else list(maps)
+
+
+def _analyse_job(job: tuple, params: MapsParams) -> PropertyMap:
+    _kind, index, item = job
+    ds = load_map(item) if isinstance(item, (str, Path)) else item
+    m = analyse_property_map(ds, params)
+    return m if index == 0 else replace(m, height_m=None, boundary=None)
 
 
 @dataclass(frozen=True)
@@ -586,8 +609,13 @@ def maps_analysis(modulus_maps: list[xr.Dataset], kpfm_maps: list[xr.Dataset], p
         GB and GI medians pool the pixels of all maps of a kind; their spread (``ci_low``,
         ``ci_high``) is the range of the per-map medians.
     """
-    summaries = {k: summarize_property([analyse_property_map(ds, params) for ds in maps], params) if maps else None
-                 for k, maps in (("modulus", modulus_maps), ("kpfm", kpfm_maps))}
+    # one worker per map (parallel.workers() cores); each map is loaded by its worker when it is a
+    # lazily loaded interim map (llzo.interim.load_maps), and only the first map of a kind keeps its images
+    jobs = [(k, i, item) for k, maps in (("modulus", modulus_maps), ("kpfm", kpfm_maps))
+            for i, item in enumerate(_items(maps))]
+    done = map_ordered(_analyse_job, jobs, None, params)
+    summaries = {k: summarize_property([m for (kind, _, _), m in zip(jobs, done, strict=True) if kind == k], params)
+                 if any(kind == k for kind, _, _ in jobs) else None for k in ("modulus", "kpfm")}
     claims, profiles = [], []
     mod, kp = summaries["modulus"], summaries["kpfm"]
     if mod is not None:

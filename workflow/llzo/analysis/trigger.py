@@ -258,6 +258,36 @@ def ohmic_back_scan_fit(
     return OhmicFit(float(r_ohm), float(icpt), r2, int(use.sum()))
 
 
+def _first_cycles(data: pd.DataFrame, sweep_ids: pd.Series) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{sweep_id: (bias_V, current_A)}`` of the first cycle of each of ``sweep_ids``, in time order.
+
+    The sweep table holds each sweep's rows together, in time order (as the ingest writes it):
+    those sweeps are cut out of the columns as slices (a lab's 10,000 sweeps in a second); a sweep
+    whose rows are not so is taken with pandas, with the same result.
+    """
+    wanted = set(sweep_ids)
+    codes, ids = pd.factorize(data["sweep_id"], sort=False)
+    bounds = np.flatnonzero(np.diff(codes)) + 1
+    starts, ends = np.r_[0, bounds], np.r_[bounds, codes.size]
+    runs = pd.Series(ids[codes[starts]]).value_counts() if codes.size else pd.Series(dtype=int)
+    cycle, time = data["cycle"].to_numpy(), data["time_s"].to_numpy()
+    bias, cur = data["bias_V"].to_numpy(), data["current_A"].to_numpy()
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for a, b in zip(starts, ends, strict=True):
+        sid = ids[codes[a]]
+        if sid not in wanted or runs[sid] != 1:
+            continue
+        c, t = cycle[a:b], time[a:b]
+        if (c == c[0]).all() and (np.diff(t) > 0).all():
+            out[sid] = (bias[a:b], cur[a:b])
+    for sid in wanted - set(out):  # not one run in time order: as before, with pandas
+        g = data[data["sweep_id"] == sid]
+        if len(g):
+            g = g[g["cycle"] == g["cycle"].min()].sort_values("time_s")
+            out[sid] = (g["bias_V"].to_numpy(), g["current_A"].to_numpy())
+    return out
+
+
 def analyse_sweeps(meta: pd.DataFrame, data: pd.DataFrame, params: TriggerParams) -> pd.DataFrame:
     """Trigger bias and ohmic back-scan fit of every trigger sweep.
 
@@ -283,15 +313,12 @@ def analyse_sweeps(meta: pd.DataFrame, data: pd.DataFrame, params: TriggerParams
     for col in ("distance_to_gb_nm", "pad_side_um", "tip_radius_nm", "tip_force_nN"):
         if col not in trig:
             trig[col] = np.nan
-    data = data[data["sweep_id"].isin(trig["sweep_id"])]
-    groups = {sid: g for sid, g in data.groupby("sweep_id", sort=False)}
+    samples = _first_cycles(data, trig["sweep_id"])
     out = []
     for row in trig.itertuples(index=False):
-        g = groups.get(row.sweep_id)
-        if g is None or g.empty:
+        if row.sweep_id not in samples:
             raise ValueError(f"sweep {row.sweep_id!r} has no samples in the sweep table")
-        g = g[g["cycle"] == g["cycle"].min()].sort_values("time_s")
-        v, i = g["bias_V"].to_numpy(), g["current_A"].to_numpy()
+        v, i = samples[row.sweep_id]
         t = detect_trigger(v, i, rise_decades=params.trigger_rise_decades,
                            baseline_window=params.baseline_window_samples,
                            min_baseline_samples=params.min_baseline_samples,

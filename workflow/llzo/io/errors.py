@@ -41,6 +41,10 @@ class RawDataError(ValueError):
         self.row = row
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # picklable with its fields (an error raised in a worker process reaches the ingest intact)
+        return (type(self), (self.message, self.file, self.line, self.column, self.row))
+
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:

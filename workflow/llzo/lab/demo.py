@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import logging
 import shutil
+import time
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from llzo.lab.parallel import FileWriter
 from llzo.lab.truth import write_claims_truth
 
 log = logging.getLogger(__name__)
@@ -56,7 +59,7 @@ def write_sheet(rows: list[dict], columns: list[str], path: Path) -> None:
     df.to_csv(path, sep="\t", index=False, lineterminator="\n", float_format="%.6g")
 
 
-def make_dataset(raw_dir: str | Path, truth_dir: str | Path, cfg: dict, seed: int) -> None:
+def make_dataset(raw_dir: str | Path, truth_dir: str | Path, cfg: dict, seed: int, workers: int = 1) -> None:
     """Write a complete lab dataset.
 
     Parameters
@@ -69,6 +72,9 @@ def make_dataset(raw_dir: str | Path, truth_dir: str | Path, cfg: dict, seed: in
         The ``lab`` section of the config.
     seed
         Seed; the same seed and config give byte-identical files.
+    workers
+        Processes that write the files (:mod:`llzo.lab.parallel`; a domain whose ``write`` takes
+        ``writer`` uses them). The files do not depend on it.
     """
     raw_dir, truth_dir = Path(raw_dir), Path(truth_dir)
     for d in (raw_dir, truth_dir):
@@ -76,14 +82,19 @@ def make_dataset(raw_dir: str | Path, truth_dir: str | Path, cfg: dict, seed: in
             shutil.rmtree(d)
         d.mkdir(parents=True)
     sheets: dict[str, list[dict]] = {}
-    for name in DOMAINS:
-        if importlib.util.find_spec(f"llzo.lab.{name}") is None or name not in cfg:
-            continue
-        mod = importlib.import_module(f"llzo.lab.{name}")
-        log.info("virtual lab: writing %s", name)
-        for sheet, rows in mod.write(raw_dir, truth_dir, cfg, domain_rng(seed, name)).items():
-            sheets.setdefault(sheet, []).extend(rows)
+    t0 = time.perf_counter()
+    with FileWriter(workers) as writer:
+        for name in DOMAINS:
+            if importlib.util.find_spec(f"llzo.lab.{name}") is None or name not in cfg:
+                continue
+            mod = importlib.import_module(f"llzo.lab.{name}")
+            log.info("virtual lab: writing %s (%.1f s)", name, time.perf_counter() - t0)
+            extra = {"writer": writer} if "writer" in inspect.signature(mod.write).parameters else {}
+            for sheet, rows in mod.write(raw_dir, truth_dir, cfg, domain_rng(seed, name), **extra).items():
+                sheets.setdefault(sheet, []).extend(rows)
+    log.info("virtual lab: writing the sheets and claims_truth.json (%.1f s)", time.perf_counter() - t0)
     for sheet, rows in sheets.items():
         write_sheet(rows, SHEET_COLUMNS[sheet], raw_dir / f"{sheet}.tsv")
     write_claims_truth(truth_dir, cfg, truth_dir.name, seed)
-    log.info("virtual lab: wrote %s", ", ".join(f"{k}.tsv ({len(v)} rows)" for k, v in sheets.items()))
+    log.info("virtual lab: wrote %s in %.1f s", ", ".join(f"{k}.tsv ({len(v)} rows)" for k, v in sheets.items()),
+             time.perf_counter() - t0)

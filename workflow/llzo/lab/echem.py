@@ -56,12 +56,14 @@ claim's definition; per full cell the per-cycle capacities.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import numpy as np
 
 from llzo.lab import impedance
+from llzo.lab.parallel import FileWriter, Progress
 
 #: Faraday constant (C/mol) and the molar volume of Li metal (cm3/mol).
 FARADAY_C_MOL = 96485.332
@@ -181,6 +183,18 @@ def write_mpt(path: Path, technique: str, columns: list[tuple[str, str]], data: 
     return n
 
 
+def _emit(writer: FileWriter | None, path: Path, *args, **kwargs) -> None:
+    """Write an ``.mpt`` now (``writer`` None) or hand it to ``writer`` (formatting is the costly part)."""
+    if writer is None:
+        write_mpt(path, *args, **kwargs)
+    else:
+        writer.submit(_write_mpt_task, path, args, kwargs)
+
+
+def _write_mpt_task(path: Path, args: tuple, kwargs: dict) -> int:
+    return write_mpt(path, *args, **kwargs)
+
+
 # --------------------------------------------------------------------------------------------
 # physics
 # --------------------------------------------------------------------------------------------
@@ -202,7 +216,8 @@ def _peis_cell(c: dict, group: str, r_int: tuple[float, float]) -> impedance.Cel
         lead_resistance_ohm=c["lead_resistance_ohm"], lead_inductance_H=c["lead_inductance_H"])
 
 
-def _peis(path: Path, c: dict, cell: impedance.CellEIS, rng: np.random.Generator) -> None:
+def _peis(path: Path, c: dict, cell: impedance.CellEIS, rng: np.random.Generator,
+          writer: FileWriter | None = None) -> None:
     f = impedance.frequencies_Hz(c["eis_f_max_Hz"], c["eis_f_min_Hz"], c["eis_points_per_decade"])
     Z = impedance.add_noise(f, cell.impedance(f), rng, rel_sd=c["eis_noise_rel_sd"], floor_ohm=c["eis_noise_floor_ohm"],
                             hf_rel_sd=c["eis_noise_hf_rel_sd"])
@@ -223,7 +238,7 @@ def _peis(path: Path, c: dict, cell: impedance.CellEIS, rng: np.random.Generator
               ("ff", [c["eis_f_min_Hz"] * 1e3]), ("unit ff", ["mHz"]), ("Nd", [c["eis_points_per_decade"]]),
               ("Points", ["per decade"]), ("spacing", ["Logarithmic"]), ("Va (mV)", [10.0]),
               ("pw", [0.1]), ("Na", [2]), ("corr", [0]), ("I Range", ["Auto"]), ("Bandwidth", [7])]
-    write_mpt(path, "PEIS", PEIS_COLUMNS, data, c, params)
+    _emit(writer, path, "PEIS", PEIS_COLUMNS, data, c, params)
 
 
 def _gcpl_table(t: np.ndarray, ewe: np.ndarray, i_mA: np.ndarray, ns: np.ndarray) -> list[np.ndarray]:
@@ -360,7 +375,7 @@ def _cc_response(t_in: np.ndarray, I_mA: float, r_cell_ohm: float, ov: dict, sho
 
 def _symmetric_log(path: Path, c: dict, steps: list[tuple[int, float, float]], dt_s: float, ocv_s: float,
                    cell: PenetrationCell, r_cell_ohm, seqs: list[dict], loop: tuple[int, int],
-                   rng: np.random.Generator, run_after_short_s: float) -> dict:
+                   rng: np.random.Generator, run_after_short_s: float, writer: FileWriter | None = None) -> dict:
     """Write a Li|LLZO|Li galvanostatic log (OCV, then ``steps``) with the penetration model.
 
     Parameters
@@ -414,12 +429,12 @@ def _symmetric_log(path: Path, c: dict, steps: list[tuple[int, float, float]], d
         t0 = float(t[-1])
     t = np.concatenate(ts)
     data = _gcpl_table(t, np.concatenate(es), np.concatenate(is_), np.concatenate(ns))
-    write_mpt(path, "GCPL", GCPL_COLUMNS, data, c, _gcpl_params(seqs, (-5.0, 5.0), loop))
+    _emit(writer, path, "GCPL", GCPL_COLUMNS, data, c, _gcpl_params(seqs, (-5.0, 5.0), loop))
     return {"short_time_h": (short_t - t_start) / 3600 if short_t is not None else None, "short_step": short_step,
             "duration_h": (float(t[-1]) - t_start) / 3600}
 
 
-def _ccd(path: Path, c: dict, interlayer: str, rng: np.random.Generator) -> dict:
+def _ccd(path: Path, c: dict, interlayer: str, rng: np.random.Generator, writer: FileWriter | None = None) -> dict:
     """Write the CCD step ramp of one cell; return its truth (CCD by the claim's definition)."""
     p = c["ccd"]
     A = c["area_cm2"]
@@ -436,7 +451,7 @@ def _ccd(path: Path, c: dict, interlayer: str, rng: np.random.Generator) -> dict
             {"I_mA": 0.0, "duration_s": p["rest_s"]}, {"I_mA": j_steps[0] * A, "duration_s": p["half_step_s"]},
             {"I_mA": 0.0, "duration_s": p["rest_s"]}]
     res = _symmetric_log(path, c, steps, p["dt_s"], p["ocv_s"], cell, lambda t: r_cell, seqs, (1, n_steps - 1), rng,
-                         run_after_short_s=p["half_step_s"])
+                         run_after_short_s=p["half_step_s"], writer=writer)
     flow = [k for k, s in enumerate(steps) if s[1] != 0]
     if res["short_step"] is None:
         k_short, ccd, bound = None, float(j_steps[-1]), "gt"
@@ -449,7 +464,7 @@ def _ccd(path: Path, c: dict, interlayer: str, rng: np.random.Generator) -> dict
             "ccd_bound": bound}
 
 
-def _sym(path: Path, c: dict, interlayer: str, rng: np.random.Generator) -> dict:
+def _sym(path: Path, c: dict, interlayer: str, rng: np.random.Generator, writer: FileWriter | None = None) -> dict:
     """Write the long-term symmetric cycling of one cell; return its truth (time to short, or log length)."""
     p = c["sym"]
     A = c["area_cm2"]
@@ -473,7 +488,7 @@ def _sym(path: Path, c: dict, interlayer: str, rng: np.random.Generator) -> dict
             {"I_mA": 0.0, "duration_s": p["rest_s"]}, {"I_mA": i_mA, "duration_s": half_s},
             {"I_mA": 0.0, "duration_s": p["rest_s"]}]
     res = _symmetric_log(path, c, steps, p["dt_s"], p["ocv_s"], cell, r_cell, seqs, (1, n_cycles - 1), rng,
-                         run_after_short_s=2 * half_s)
+                         run_after_short_s=2 * half_s, writer=writer)
     return {"interlayer": interlayer, "critical_j_mA_cm2": cell.j_crit, "hotspot_concentration": cell.concentration,
             "time_to_short_h": res["short_time_h"], "duration_h": res["duration_h"]}
 
@@ -535,7 +550,7 @@ def full_cell_model(p: dict, rng: np.random.Generator) -> dict:
     return out
 
 
-def _full(path: Path, c: dict, cathode: str, rng: np.random.Generator) -> dict:
+def _full(path: Path, c: dict, cathode: str, rng: np.random.Generator, writer: FileWriter | None = None) -> dict:
     p = c["full"][cathode]
     st = full_cell_model(p, rng)
     i_mA = float(st["i_mA"][0])
@@ -579,7 +594,7 @@ def _full(path: Path, c: dict, cathode: str, rng: np.random.Generator) -> dict:
     seqs = [{"I_mA": 0.0, "duration_s": c["full_ocv_s"]}, {"I_mA": i_mA, "duration_s": 0.0},
             {"I_mA": 0.0, "duration_s": rest_s}, {"I_mA": -i_mA, "duration_s": 0.0},
             {"I_mA": 0.0, "duration_s": rest_s}]
-    write_mpt(path, "GCPL", GCPL_COLUMNS, data, c, _gcpl_params(seqs, (p["v_min_V"], p["v_max_V"]), (1, n_cyc)),
+    _emit(writer, path, "GCPL", GCPL_COLUMNS, data, c, _gcpl_params(seqs, (p["v_min_V"], p["v_max_V"]), (1, n_cyc)),
               mass_g=p["active_mass_mg"] * 1e-3)
     m_g = p["active_mass_mg"] * 1e-3
     return {"cycles": n_cyc, "q_discharge_mAh_g": (st["q_discharge_mAh"][:n_cyc] / m_g).tolist(),
@@ -587,14 +602,38 @@ def _full(path: Path, c: dict, cathode: str, rng: np.random.Generator) -> dict:
             "r_cell_ohm": st["r_ohm"][:n_cyc].tolist()}
 
 
-def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -> dict[str, list[dict]]:
+def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator,
+          writer: FileWriter | None = None) -> dict[str, list[dict]]:
     """Write every electrochemistry file under ``raw_dir/echem`` and ``echem_truth.json``.
+
+    The cells are simulated here, in order; ``writer`` (:class:`llzo.lab.parallel.FileWriter`)
+    formats and writes the ``.mpt`` text (``None``: in this process).
 
     Returns
     -------
     dict
         ``{"echem": rows}``: the rows of ``echem.tsv``.
     """
+    with contextlib.ExitStack() as stack:
+        writer = writer or stack.enter_context(FileWriter(1))
+        saved = writer.progress
+        writer.progress = Progress("virtual lab: EC-Lab files", _n_runs(cfg["echem"]))
+        try:
+            out = _write(raw_dir, truth_dir, cfg, rng, writer)
+            writer.results()
+        finally:
+            writer.progress = saved
+    return out
+
+
+def _n_runs(c: dict) -> int:
+    """Count the ``.mpt`` files :func:`write` makes."""
+    peis = 4 * int(c["cells_per_group"]) * int(c["eis_repeats"])  # none, Au, HL pristine and HL cycled
+    return peis + 3 * (int(c["ccd"]["cells_per_interlayer"]) + int(c["sym"]["cells_per_interlayer"])) + 2
+
+
+def _write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator,
+           writer: FileWriter) -> dict[str, list[dict]]:
     c = cfg["echem"]
     out = Path(raw_dir) / "echem"
     out.mkdir(parents=True, exist_ok=True)
@@ -624,7 +663,8 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
                     if k > 1:
                         r_pair = r_pair * (1 + c["eis_repeat_drift_rel_sd"] * peis_rng.standard_normal())
                     run = f"peis_{il}_{i}_{state}_{k}"
-                    _peis(out / f"{run}.mpt", c, _peis_cell(c, key, (float(r_pair[0]), float(r_pair[1]))), peis_rng)
+                    _peis(out / f"{run}.mpt", c, _peis_cell(c, key, (float(r_pair[0]), float(r_pair[1]))), peis_rng,
+                          writer)
                     row(run, "PEIS", cell, il, state, 25.0)
                     truth["peis"][run] = {"interlayer": il, "state": state, "cell": cell, "repeat": k,
                                           "r_int_interfaces_ohm_cm2": [float(x) for x in r_pair],
@@ -633,18 +673,18 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
     for il in ("none", "Au", "HL"):
         for i in range(1, int(c["ccd"]["cells_per_interlayer"]) + 1):
             run = f"ccd_{il}_{i}"
-            truth["ccd"][run] = _ccd(out / f"{run}.mpt", c, il, rng)
+            truth["ccd"][run] = _ccd(out / f"{run}.mpt", c, il, rng, writer)
             row(run, "CCD", f"ccd_{il}_{i}", il, "pristine", c["ccd"]["temperature_C"])
     for il in ("none", "Au", "HL"):
         for i in range(1, int(c["sym"]["cells_per_interlayer"]) + 1):
             run = f"sym_{il}_{i}"
-            truth["sym"][run] = _sym(out / f"{run}.mpt", c, il, rng)
+            truth["sym"][run] = _sym(out / f"{run}.mpt", c, il, rng, writer)
             row(run, "SYM", f"cyc_{il}_{i}", il, "pristine", c["sym"]["temperature_C"])
     # FULL cells (HL interlayer)
     for cath in ("LFP", "NCM523"):
         run = f"full_{cath}"
         p = c["full"][cath]
-        truth["full"][run] = _full(out / f"{run}.mpt", c, cath, rng)
+        truth["full"][run] = _full(out / f"{run}.mpt", c, cath, rng, writer)
         row(run, "FULL", f"full_{cath}_1", "HL", "pristine", p["temperature_C"], cath, p["active_mass_mg"])
     (Path(truth_dir) / "echem_truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n",
                                                         encoding="utf-8")

@@ -49,6 +49,7 @@ artefact parameters and the bump list.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -56,6 +57,8 @@ import numpy as np
 from gwyfile.objects import GwyContainer, GwyDataField
 from scipy import ndimage as ndi
 from scipy.spatial import cKDTree
+
+from llzo.lab.parallel import FileWriter, Progress
 
 KINDS = ("modulus", "kpfm", "current")
 
@@ -134,22 +137,44 @@ def tip_dilation(z_m: np.ndarray, dx_m: float, apex_radius_m: float, depth_m: fl
 
 def smooth_field(shape: tuple[int, int], corr_px: float, sd: float, rng: np.random.Generator) -> np.ndarray:
     """Gaussian random field with correlation length ``corr_px`` (pixels) and standard deviation ``sd``."""
-    f = ndi.gaussian_filter(rng.standard_normal(shape), max(corr_px, 0.5), mode="wrap")
+    return smooth_white(rng.standard_normal(shape), corr_px, sd)
+
+
+def smooth_white(white: np.ndarray, corr_px: float, sd: float) -> np.ndarray:
+    """:func:`smooth_field` of drawn white noise ``white``."""
+    f = ndi.gaussian_filter(white, max(corr_px, 0.5), mode="wrap")
     s = float(f.std())
     return f * (sd / s) if s > 0 else f
 
 
-def scanner_height(z_m: np.ndarray, surf: dict, dx_m: float, rng: np.random.Generator) -> np.ndarray:
-    """Record ``Height`` (m): the (tip-dilated) topography plus tilt, line offsets, scars and noise."""
-    ny, nx = z_m.shape
-    yy, xx = np.mgrid[0:ny, 0:nx] * dx_m
+def scanner_draws(shape: tuple[int, int], surf: dict, rng: np.random.Generator) -> dict:
+    """Draw the random part of the scanner's ``Height`` artefacts: tilt, line offsets, scars, noise."""
+    ny, nx = shape
     tilt = rng.uniform(-1, 1, 2) * surf["tilt_max"]
-    z = z_m + tilt[0] * xx + tilt[1] * yy + surf["height_offset_nm"] * 1e-9
-    z = z + rng.normal(0.0, surf["line_offset_sd_nm"] * 1e-9, ny)[:, None]
+    lines = rng.normal(0.0, surf["line_offset_sd_nm"] * 1e-9, ny)
+    scars = []
     for _ in range(int(surf["scars"])):  # feedback scars: short bright streaks along the fast axis
         r, x0 = rng.integers(0, ny), rng.integers(0, nx)
-        z[r, x0:x0 + rng.integers(nx // 20, nx // 6)] += surf["scar_height_nm"] * 1e-9
-    return z + rng.normal(0.0, surf["height_noise_nm"] * 1e-9, z.shape)
+        scars.append((r, x0, rng.integers(nx // 20, nx // 6)))
+    return {"tilt": tilt, "lines": lines, "scars": scars,
+            "noise": rng.normal(0.0, surf["height_noise_nm"] * 1e-9, shape)}
+
+
+def apply_scanner(z_m: np.ndarray, surf: dict, dx_m: float, draws: dict) -> np.ndarray:
+    """Record ``Height`` (m) from the topography and :func:`scanner_draws`."""
+    ny, nx = z_m.shape
+    yy, xx = np.mgrid[0:ny, 0:nx] * dx_m
+    tilt = draws["tilt"]
+    z = z_m + tilt[0] * xx + tilt[1] * yy + surf["height_offset_nm"] * 1e-9
+    z = z + draws["lines"][:, None]
+    for r, x0, length in draws["scars"]:
+        z[r, x0:x0 + length] += surf["scar_height_nm"] * 1e-9
+    return z + draws["noise"]
+
+
+def scanner_height(z_m: np.ndarray, surf: dict, dx_m: float, rng: np.random.Generator) -> np.ndarray:
+    """Record ``Height`` (m): the (tip-dilated) topography plus tilt, line offsets, scars and noise."""
+    return apply_scanner(z_m, surf, dx_m, scanner_draws(z_m.shape, surf, rng))
 
 
 def height_map(distance_m: np.ndarray, grain_id: np.ndarray, surf: dict, dx_m: float,
@@ -202,7 +227,110 @@ def _bumps(dist_m: np.ndarray, k: dict, dx: float, rng: np.random.Generator) -> 
              "current_A": float(rng.uniform(0.5, 1.5) * k["bump_current_nA"] * 1e-9)} for x0, y0 in pos]
 
 
-def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -> dict[str, list[dict]]:
+def expand_map_specs(specs: list[dict]) -> list[dict]:
+    """One entry per map: an entry with ``count: n > 1`` stands for n maps ``<map_id>_001`` ... ``<map_id>_<n>``.
+
+    An entry may also give its own ``pixels`` and ``scan_size_um`` (else the kind's).
+    """
+    out = []
+    for spec in specs:
+        n = int(spec.get("count", 1))
+        base = {k: v for k, v in spec.items() if k != "count"}
+        out += [base] if n == 1 else [{**base, "map_id": f"{spec['map_id']}_{i:03d}"} for i in range(1, n + 1)]
+    return out
+
+
+def _draw_map(spec: dict, c: dict, rng: np.random.Generator) -> dict:
+    """Every random number of one map, drawn in the order the lab has always drawn them."""
+    kind, surf, k = spec["kind"], c["surface"], c[spec["kind"]]
+    n = int(spec.get("pixels", k["pixels"]))
+    dx = spec.get("scan_size_um", k["scan_size_um"]) * 1e-6 / n
+    seeds = voronoi_seeds_m(n * dx, n * dx, k["grain_size_nm"] * 1e-9, rng)
+    drift = tuple(float(v) for v in rng.uniform(-1, 1, 2) * surf["drift_nm_per_line_max"] * 1e-9)
+    job = {"spec": spec, "n": n, "dx": dx, "seeds": seeds, "drift": drift,
+           "grain_h": rng.normal(0.0, surf["grain_height_sd_nm"] * 1e-9, len(seeds)), "bumps": []}
+    if kind == "current" and spec["stage"] == "after_penetration":  # where the filaments surface: on boundaries
+        dist = voronoi_distance_at(_pixel_positions_m(n, n, dx, drift), seeds)[0].reshape(n, n)
+        job["bumps"] = _bumps(dist, k, dx, rng)
+    job["scanner"] = scanner_draws((n, n), surf, rng)
+    if kind == "modulus":
+        job["noise"] = rng.normal(0, k["noise_GPa"], (n, n))
+    elif kind == "kpfm":
+        job["noise"] = rng.normal(0, k["noise_mV"], (n, n))
+        job["line_offsets"] = rng.normal(0, k["line_offset_sd_mV"], n)
+    else:
+        job["noise"] = rng.normal(0, k["noise_pA"] * 1e-12, (n, n))
+    if spec.get("mask", False):
+        job["trace_white"] = [rng.standard_normal((n, n)) for _ in range(2)]
+    return job
+
+
+def _render_map(job: dict, c: dict, mat: dict, raw_dir: Path, tdir: Path) -> tuple[dict, dict]:
+    """Compute one map from its draws, write its ``.gwy`` (and mask) and truth; return its sheet row and truth."""
+    spec, n, dx, seeds, drift = job["spec"], job["n"], job["dx"], job["seeds"], job["drift"]
+    map_id, kind = spec["map_id"], spec["kind"]
+    surf, probe, trace, k = c["surface"], c["probe"], c["tracing"], c[kind]
+    d_flat, gid_flat = voronoi_distance_at(_pixel_positions_m(n, n, dx, drift), seeds)
+    dist, gid = d_flat.reshape(n, n), gid_flat.reshape(n, n)
+    d_nm = dist * 1e9
+    # the true surface at the recorded positions
+    w = surf["groove_width_nm"] * 1e-9
+    z = job["grain_h"][gid] - surf["groove_depth_nm"] * 1e-9 * np.exp(-0.5 * (dist / w) ** 2)
+    entry: dict = {"kind": kind, "stage": spec["stage"], "pixel_size_nm": dx * 1e9, "pixels": n,
+                   "drift_nm_per_line": [v * 1e9 for v in drift]}
+    bumps = [dict(b) for b in job["bumps"]]
+    if bumps:
+        yy, xx = np.mgrid[0:n, 0:n]
+        for b in bumps:
+            b["g"] = np.exp(-0.5 * ((xx - b["x_px"]) ** 2 + (yy - b["y_px"]) ** 2)
+                            / (k["bump_radius_nm"] * 1e-9 / dx) ** 2)
+            z = z + b["height_nm"] * 1e-9 * b["g"]
+    depth = (surf["groove_depth_nm"] + 3 * surf["grain_height_sd_nm"]) * 1e-9
+    z_rec = tip_dilation(z, dx, probe["apex_radius_nm"] * 1e-9, depth)
+    height = apply_scanner(z_rec, surf, dx, job["scanner"])
+    if kind == "modulus":
+        e_true = mat["modulus_gi_GPa"] - gauss_profile(d_nm, k["modulus_drop_GPa"], k["profile_sd_nm"])
+        e = ndi.gaussian_filter(e_true, probe["contact_radius_nm"] * 1e-9 / dx, mode="nearest")
+        gy, gx = np.gradient(z_rec, dx)
+        e = e * (1.0 - probe["modulus_slope_crosstalk"] * (gx**2 + gy**2))
+        second = ("DMT Modulus", ((e + job["noise"]) * 1e9, "Pa"))
+        entry.update(modulus_gi_GPa=mat["modulus_gi_GPa"], modulus_drop_GPa=k["modulus_drop_GPa"],
+                     profile_sd_nm=k["profile_sd_nm"])
+    elif kind == "kpfm":
+        phi_true = k["potential_gi_mV"] + gauss_profile(d_nm, k["potential_gb_shift_mV"], k["profile_sd_nm"])
+        phi = ndi.gaussian_filter(phi_true, probe["kpfm_resolution_nm"] * 1e-9 / dx, mode="nearest")
+        phi = phi + probe["kpfm_height_crosstalk_mV_per_nm"] * (z_rec - z_rec.mean()) * 1e9
+        phi = phi + job["noise"] + job["line_offsets"][:, None]
+        second = ("Potential", (phi * 1e-3, "V"))
+        entry.update(potential_gi_mV=k["potential_gi_mV"], potential_gb_shift_mV=k["potential_gb_shift_mV"],
+                     profile_sd_nm=k["profile_sd_nm"])
+    else:
+        cur = job["noise"]
+        for b in bumps:
+            cur += b["current_A"] * b.pop("g")
+        second = ("Current", (cur, "A"))
+        entry.update(bias_V=spec["bias_V"], bumps=[
+            {"x_nm": float((b["x_px"] + 0.5) * dx * 1e9), "y_nm": float((b["y_px"] + 0.5) * dx * 1e9),
+             "height_nm": b["height_nm"], "current_A": b["current_A"]} for b in bumps])
+    rel = f"maps/{map_id}.gwy"
+    write_gwy(raw_dir / rel, {"Height": (height, "m"), second[0]: second[1]}, n * dx, n * dx)
+    np.save(tdir / f"{map_id}_boundary.npy", boundary_mask(dist, dx))
+    np.save(tdir / f"{map_id}_distance_nm.npy", d_nm.astype(np.float32))
+    row = {"map_id": map_id, "file": rel, "kind": kind, "stage": spec["stage"],
+           "bias_V": spec.get("bias_V", np.nan), "mask_file": ""}
+    if spec.get("mask", False):  # the experimenter traced the boundaries (Gwyddion mask -> PNG)
+        corr = trace["trace_correlation_nm"] * 1e-9 / dx
+        disp = tuple(smooth_white(wn, corr, trace["trace_sd_nm"] * 1e-9) for wn in job["trace_white"])
+        d_traced, _ = voronoi_distance_at(_pixel_positions_m(n, n, dx, drift, disp), seeds)
+        traced = boundary_mask(d_traced.reshape(n, n), dx)
+        row["mask_file"] = f"maps/{map_id}_mask.png"
+        _write_png_mask(raw_dir / row["mask_file"], traced)
+        entry["mask_traced_sd_nm"] = trace["trace_sd_nm"]
+    return row, entry
+
+
+def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator,
+          writer: FileWriter | None = None) -> dict[str, list[dict]]:
     """Write the AFM maps of ``cfg["maps"]`` and their truth; return the ``maps.tsv`` rows.
 
     Parameters
@@ -212,81 +340,23 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
     cfg
         The whole ``lab`` config; this domain reads ``maps`` and ``material`` (see config.yaml).
     rng
-        This domain's random stream.
+        This domain's random stream: every map's random numbers are drawn from it here, in order.
+    writer
+        Where the maps are computed from their draws and written
+        (:class:`llzo.lab.parallel.FileWriter`); ``None``: in this process.
     """
     c, mat = cfg["maps"], cfg["material"]
     raw_dir, truth_dir = Path(raw_dir), Path(truth_dir)
     (raw_dir / "maps").mkdir(parents=True, exist_ok=True)
     tdir = truth_dir / "maps"
     tdir.mkdir(parents=True, exist_ok=True)
-    surf, probe, trace = c["surface"], c["probe"], c["tracing"]
-    rows, truth = [], {"maps": {}}
-    for spec in c["maps"]:
-        map_id, kind = spec["map_id"], spec["kind"]
-        k = c[kind]
-        n = int(k["pixels"])
-        dx = k["scan_size_um"] * 1e-6 / n
-        seeds = voronoi_seeds_m(n * dx, n * dx, k["grain_size_nm"] * 1e-9, rng)
-        drift = tuple(float(v) for v in rng.uniform(-1, 1, 2) * surf["drift_nm_per_line_max"] * 1e-9)
-        d_flat, gid_flat = voronoi_distance_at(_pixel_positions_m(n, n, dx, drift), seeds)
-        dist, gid = d_flat.reshape(n, n), gid_flat.reshape(n, n)
-        d_nm = dist * 1e9
-        # the true surface at the recorded positions
-        grain_h = rng.normal(0.0, surf["grain_height_sd_nm"] * 1e-9, len(seeds))
-        w = surf["groove_width_nm"] * 1e-9
-        z = grain_h[gid] - surf["groove_depth_nm"] * 1e-9 * np.exp(-0.5 * (dist / w) ** 2)
-        entry: dict = {"kind": kind, "stage": spec["stage"], "pixel_size_nm": dx * 1e9, "pixels": n,
-                       "drift_nm_per_line": [v * 1e9 for v in drift]}
-        bumps = []
-        if kind == "current" and spec["stage"] == "after_penetration":
-            bumps = _bumps(dist, k, dx, rng)
-            yy, xx = np.mgrid[0:n, 0:n]
-            for b in bumps:
-                b["g"] = np.exp(-0.5 * ((xx - b["x_px"]) ** 2 + (yy - b["y_px"]) ** 2)
-                                / (k["bump_radius_nm"] * 1e-9 / dx) ** 2)
-                z = z + b["height_nm"] * 1e-9 * b["g"]
-        depth = (surf["groove_depth_nm"] + 3 * surf["grain_height_sd_nm"]) * 1e-9
-        z_rec = tip_dilation(z, dx, probe["apex_radius_nm"] * 1e-9, depth)
-        height = scanner_height(z_rec, surf, dx, rng)
-        if kind == "modulus":
-            e_true = mat["modulus_gi_GPa"] - gauss_profile(d_nm, k["modulus_drop_GPa"], k["profile_sd_nm"])
-            e = ndi.gaussian_filter(e_true, probe["contact_radius_nm"] * 1e-9 / dx, mode="nearest")
-            gy, gx = np.gradient(z_rec, dx)
-            e = e * (1.0 - probe["modulus_slope_crosstalk"] * (gx**2 + gy**2))
-            second = ("DMT Modulus", ((e + rng.normal(0, k["noise_GPa"], e.shape)) * 1e9, "Pa"))
-            entry.update(modulus_gi_GPa=mat["modulus_gi_GPa"], modulus_drop_GPa=k["modulus_drop_GPa"],
-                         profile_sd_nm=k["profile_sd_nm"])
-        elif kind == "kpfm":
-            phi_true = k["potential_gi_mV"] + gauss_profile(d_nm, k["potential_gb_shift_mV"], k["profile_sd_nm"])
-            phi = ndi.gaussian_filter(phi_true, probe["kpfm_resolution_nm"] * 1e-9 / dx, mode="nearest")
-            phi = phi + probe["kpfm_height_crosstalk_mV_per_nm"] * (z_rec - z_rec.mean()) * 1e9
-            phi = phi + rng.normal(0, k["noise_mV"], phi.shape) + rng.normal(0, k["line_offset_sd_mV"], n)[:, None]
-            second = ("Potential", (phi * 1e-3, "V"))
-            entry.update(potential_gi_mV=k["potential_gi_mV"], potential_gb_shift_mV=k["potential_gb_shift_mV"],
-                         profile_sd_nm=k["profile_sd_nm"])
-        else:
-            cur = rng.normal(0, k["noise_pA"] * 1e-12, dist.shape)
-            for b in bumps:
-                cur += b["current_A"] * b.pop("g")
-            second = ("Current", (cur, "A"))
-            entry.update(bias_V=spec["bias_V"], bumps=[
-                {"x_nm": float((b["x_px"] + 0.5) * dx * 1e9), "y_nm": float((b["y_px"] + 0.5) * dx * 1e9),
-                 "height_nm": b["height_nm"], "current_A": b["current_A"]} for b in bumps])
-        rel = f"maps/{map_id}.gwy"
-        write_gwy(raw_dir / rel, {"Height": (height, "m"), second[0]: second[1]}, n * dx, n * dx)
-        np.save(tdir / f"{map_id}_boundary.npy", boundary_mask(dist, dx))
-        np.save(tdir / f"{map_id}_distance_nm.npy", d_nm.astype(np.float32))
-        row = {"map_id": map_id, "file": rel, "kind": kind, "stage": spec["stage"],
-               "bias_V": spec.get("bias_V", np.nan), "mask_file": ""}
-        if spec.get("mask", False):  # the experimenter traced the boundaries (Gwyddion mask -> PNG)
-            corr = trace["trace_correlation_nm"] * 1e-9 / dx
-            disp = tuple(smooth_field((n, n), corr, trace["trace_sd_nm"] * 1e-9, rng) for _ in range(2))
-            d_traced, _ = voronoi_distance_at(_pixel_positions_m(n, n, dx, drift, disp), seeds)
-            traced = boundary_mask(d_traced.reshape(n, n), dx)
-            row["mask_file"] = f"maps/{map_id}_mask.png"
-            _write_png_mask(raw_dir / row["mask_file"], traced)
-            entry["mask_traced_sd_nm"] = trace["trace_sd_nm"]
-        rows.append(row)
-        truth["maps"][map_id] = entry
+    specs = expand_map_specs(c["maps"])
+    progress = Progress("virtual lab: AFM maps", len(specs), "maps")
+    with contextlib.ExitStack() as stack:
+        writer = writer or stack.enter_context(FileWriter(1))
+        for spec in specs:
+            writer.submit(_render_map, _draw_map(spec, c, rng), c, mat, raw_dir, tdir, progress=progress)
+        done = writer.results()
+    rows, truth = [row for row, _ in done], {"maps": {row["map_id"]: entry for row, entry in done}}
     (truth_dir / "maps_truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return {"maps": rows}

@@ -67,12 +67,14 @@ else ``GI``, or ``HL``; pads: ``GB`` if the pad covers a boundary), ``distance_n
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from llzo.lab.instrument import Instrument, area_specific_resistance_ohm_cm2, hertz_area_m2, ionic_resistance_ohm
+from llzo.lab.parallel import FileWriter, Progress
 
 #: Length units.
 _NM = 1e-9
@@ -189,6 +191,17 @@ def _write_csv(path: Path, header: list[str], time_s: np.ndarray, bias_V: np.nda
     path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
 
 
+def _write_csvs(raw_dir: Path, time_s: np.ndarray, bias_V: np.ndarray,
+                files: list[tuple[str, list[str], np.ndarray]]) -> None:
+    """Write a batch of sweep CSVs ``(relative path, header lines, current)`` sharing one bias program."""
+    for rel, header, current in files:
+        _write_csv(raw_dir / rel, header, time_s, bias_V, current)
+
+
+#: Sweep files written per worker task.
+BATCH = 100
+
+
 def _plan(c: dict, rng: np.random.Generator) -> list[dict]:
     """Every sweep the experimenter runs: electrode, label, nominal and true position."""
     p, e = c["plan"], c["experimenter"]
@@ -264,7 +277,8 @@ def nucleation(s: dict, c: dict, mat: dict, tip: dict, rng: np.random.Generator)
             "r_ionic_ohm": ionic_resistance_ohm(area_m2, asr, sigma), "site_true": "GB" if s["covers_gb"] else "GI"}
 
 
-def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -> dict[str, list[dict]]:
+def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator,
+          writer: FileWriter | None = None) -> dict[str, list[dict]]:
     """Write the trigger sweeps (tip on GB/GI at several distances, tip on HL, Au pads) and their truth.
 
     Parameters
@@ -277,12 +291,22 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
         The whole ``lab`` config section (reads ``sweeps``, ``material``, ``tip``, ``tip_instrument``).
     rng
         Random stream of this domain.
+    writer
+        Where the CSV text is formatted and written (:class:`llzo.lab.parallel.FileWriter`; the
+        sweeps are simulated here, in order); ``None``: in this process.
 
     Returns
     -------
     dict
         ``{"sweeps": rows}``: the ``sweeps.tsv`` rows (``protocol=trigger``).
     """
+    with contextlib.ExitStack() as stack:
+        writer = writer or stack.enter_context(FileWriter(1))
+        return _write(raw_dir, truth_dir, cfg, rng, writer)
+
+
+def _write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator,
+           writer: FileWriter) -> dict[str, list[dict]]:
     c, mat, tip = cfg["sweeps"], cfg["material"], cfg["tip"]
     inst = Instrument.from_config(cfg["tip_instrument"])
     raw_dir, truth_dir = Path(raw_dir), Path(truth_dir)
@@ -291,7 +315,10 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
     time_s = np.arange(bias.size) * float(c["dwell_s"])
     rows, truth = [], []
     counters: dict[str, int] = {}
-    for s in _plan(c, rng):
+    plan = _plan(c, rng)
+    progress = Progress("virtual lab: trigger sweeps", len(plan))
+    batch: list[tuple[str, list[str], np.ndarray]] = []
+    for s in plan:
         key = f"{s['electrode']}_{s['label']}"
         counters[key] = counters.get(key, 0) + 1
         sid = f"trig_{key}_{counters[key]:03d}"
@@ -306,7 +333,10 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
                  else f"Au pad {s['side_um']:g} um")
         header = [f"Keithley 2400 log sweep via c-AFM, {sid}", f"working electrode: {where}",
                   f"compliance {inst.compliance_A:g} A, dwell {c['dwell_s']:g} s"]
-        _write_csv(raw_dir / rel, header, time_s, bias, current)
+        batch.append((rel, header, current))
+        if len(batch) == BATCH:
+            writer.submit(_write_csvs, raw_dir, time_s, bias, batch, progress=progress, items=len(batch))
+            batch = []
         row = {"sweep_id": sid, "file": rel, "protocol": "trigger", "site": s["label"],
                "distance_to_gb_nm": s["d_nom"], "electrode": s["electrode"], "compliance_A": inst.compliance_A}
         if s["electrode"] == "tip":
@@ -321,6 +351,9 @@ def write(raw_dir: Path, truth_dir: Path, cfg: dict, rng: np.random.Generator) -
                       "nucleation_bias_V": nuc["nucleation_bias_V"], "window_V": float(bias.min()),
                       "triggered": k >= 0, "trigger_bias_V": float(bias[k]) if k >= 0 else np.nan,
                       "filament_resistance_ohm": r_fil, "noise_spikes": n_spikes})
+    if batch:
+        writer.submit(_write_csvs, raw_dir, time_s, bias, batch, progress=progress, items=len(batch))
+    writer.results()
     pd.DataFrame(truth).to_csv(truth_dir / "sweeps_truth.tsv", sep="\t", index=False, lineterminator="\n",
                                float_format="%.9g")
     return {"sweeps": rows}

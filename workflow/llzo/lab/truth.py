@@ -155,51 +155,62 @@ def _trigger(truth_dir: Path) -> dict:
     return out
 
 
+def _pooled(truth_dir: Path, maps: list[tuple[str, dict]]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the true property and true distance (nm) of every pixel of ``maps`` (one kind), in map order."""
+    d = np.concatenate([np.load(truth_dir / "maps" / f"{map_id}_distance_nm.npy").astype(np.float64).ravel()
+                        for map_id, _ in maps])
+    v = np.empty_like(d)
+    at = 0
+    for map_id, m in maps:  # the material's profile at each pixel's distance
+        n = np.load(truth_dir / "maps" / f"{map_id}_distance_nm.npy", mmap_mode="r").size
+        dm = d[at: at + n]
+        if m["kind"] == "modulus":
+            v[at: at + n] = m["modulus_gi_GPa"] - gauss_profile(dm, m["modulus_drop_GPa"], m["profile_sd_nm"])
+        else:
+            v[at: at + n] = m["potential_gi_mV"] + gauss_profile(dm, m["potential_gb_shift_mV"], m["profile_sd_nm"])
+        at += n
+    return v, d
+
+
 def _maps(truth_dir: Path) -> dict:
     meta = json.loads((truth_dir / "maps_truth.json").read_text(encoding="utf-8"))["maps"]
-    pairs: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"modulus": [], "kpfm": []}
-    pixel: dict[str, float] = {}
-    for map_id, m in meta.items():
-        if m["kind"] not in pairs:
-            continue
-        d = np.load(truth_dir / "maps" / f"{map_id}_distance_nm.npy").astype(np.float64).ravel()
-        if m["kind"] == "modulus":
-            v = m["modulus_gi_GPa"] - gauss_profile(d, m["modulus_drop_GPa"], m["profile_sd_nm"])
-        else:
-            v = m["potential_gi_mV"] + gauss_profile(d, m["potential_gb_shift_mV"], m["profile_sd_nm"])
-        pairs[m["kind"]].append((v, d))
-        pixel[m["kind"]] = max(pixel.get(m["kind"], 0.0), m["pixel_size_nm"])
     out = {}
+    for kind in ("modulus", "kpfm"):  # one kind at a time: a lab's maps hold tens of millions of pixels
+        maps = [(map_id, m) for map_id, m in meta.items() if m["kind"] == kind]
+        if not maps:
+            continue
+        v, d = _pooled(truth_dir, maps)
 
-    def med(kind, lo, hi):
-        v = np.concatenate([a for a, _ in pairs[kind]])
-        d = np.concatenate([b for _, b in pairs[kind]])
-        sel = (d > lo) & (d <= hi)
-        return float(np.median(v[sel])) if sel.any() else float("nan")
+        def med(lo, hi, v=v, d=d):
+            sel = (d > lo) & (d <= hi)
+            return float(np.median(v[sel])) if sel.any() else float("nan")
 
-    if pairs["modulus"]:
-        how = ("median of the material's modulus at each pixel's true distance to the true boundary, pooled over the "
-               "modulus maps, over pixels {}")
-        out["modulus_gi_GPa"] = _grid(how.format("farther than gi_min_distance_nm"), ["gi_min_distance_nm"],
-                                      lambda gi_min_distance_nm: med("modulus", gi_min_distance_nm, np.inf))
-        out["modulus_gb_GPa"] = _grid(how.format("within gb_band_nm"), ["gb_band_nm"],
-                                      lambda gb_band_nm: med("modulus", -1.0, gb_band_nm))
-        v = np.concatenate([a for a, _ in pairs["modulus"]])
-        d = np.concatenate([b for _, b in pairs["modulus"]])
-        k = np.floor(d / pixel["modulus"]).astype(np.int64)
-        sums, counts = np.bincount(k, weights=v), np.bincount(k)
-        ok = counts >= 20
-        prof_min = float((sums[ok] / counts[ok]).min())
-        out["modulus_drop_max_pct"] = _grid(
-            "100 (1 - min of the mean true-modulus vs true-distance profile (pixel-size bins, >= 20 pixels) / the "
-            "true grain-interior median)", ["gi_min_distance_nm"],
-            lambda gi_min_distance_nm: 100.0 * (1.0 - prof_min / med("modulus", gi_min_distance_nm, np.inf)))
-    if pairs["kpfm"]:
-        out["kpfm_gb_minus_gi_mV"] = _grid(
-            "median of the material's potential within gb_band_nm minus beyond gi_min_distance_nm (true distances), "
-            "pooled over the KPFM maps", ["gb_band_nm", "gi_min_distance_nm"],
-            lambda gb_band_nm, gi_min_distance_nm: med("kpfm", -1.0, gb_band_nm) - med("kpfm", gi_min_distance_nm,
-                                                                                         np.inf))
+        if kind == "modulus":
+            how = ("median of the material's modulus at each pixel's true distance to the true boundary, pooled over "
+                   "the modulus maps, over pixels {}")
+            out["modulus_gi_GPa"] = _grid(how.format("farther than gi_min_distance_nm"), ["gi_min_distance_nm"],
+                                          lambda gi_min_distance_nm, med=med: med(gi_min_distance_nm, np.inf))
+            out["modulus_gb_GPa"] = _grid(how.format("within gb_band_nm"), ["gb_band_nm"],
+                                          lambda gb_band_nm, med=med: med(-1.0, gb_band_nm))
+            pixel = max(m["pixel_size_nm"] for _, m in maps)
+            k = np.floor(d / pixel).astype(np.int64)
+            sums, counts = np.bincount(k, weights=v), np.bincount(k)
+            del k
+            ok = counts >= 20
+            prof_min = float((sums[ok] / counts[ok]).min())
+            gi = {g: med(g, np.inf) for g in GRIDS["gi_min_distance_nm"]}
+            out["modulus_drop_max_pct"] = _grid(
+                "100 (1 - min of the mean true-modulus vs true-distance profile (pixel-size bins, >= 20 pixels) / the "
+                "true grain-interior median)", ["gi_min_distance_nm"],
+                lambda gi_min_distance_nm, p=prof_min, gi=gi: 100.0 * (1.0 - p / gi[gi_min_distance_nm]))
+        else:
+            gb = {g: med(-1.0, g) for g in GRIDS["gb_band_nm"]}
+            gi = {g: med(g, np.inf) for g in GRIDS["gi_min_distance_nm"]}
+            out["kpfm_gb_minus_gi_mV"] = _grid(
+                "median of the material's potential within gb_band_nm minus beyond gi_min_distance_nm (true "
+                "distances), pooled over the KPFM maps", ["gb_band_nm", "gi_min_distance_nm"],
+                lambda gb_band_nm, gi_min_distance_nm, gb=gb, gi=gi: gb[gb_band_nm] - gi[gi_min_distance_nm])
+        del v, d
     return out
 
 

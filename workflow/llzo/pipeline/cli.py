@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import logging
 import sys
@@ -58,14 +59,18 @@ def _json_arg(text: str):
 def cmd_demo_data(a: argparse.Namespace) -> None:
     """Write a virtual-lab dataset."""
     from llzo.lab.demo import make_dataset
+    from llzo.lab.parallel import default_workers
 
-    make_dataset(a.raw, a.truth, _json_arg(a.config), a.seed)
+    make_dataset(a.raw, a.truth, _json_arg(a.config), a.seed, workers=a.workers or default_workers())
 
 
 def cmd_ingest(a: argparse.Namespace) -> None:
     """Ingest one sample sheet."""
     mod = importlib.import_module(f"llzo.pipeline.ingest_{a.sheet}")
-    mod.ingest(a.raw, a.out)
+    if a.workers > 1 and "workers" in inspect.signature(mod.ingest).parameters:
+        mod.ingest(a.raw, a.out, workers=a.workers)
+    else:
+        mod.ingest(a.raw, a.out)
 
 
 def cmd_run_notebook(a: argparse.Namespace) -> None:
@@ -168,12 +173,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--truth", required=True, help="output folder for the truth (data/truth/<dataset>)")
     s.add_argument("--config", required=True, help="lab config as JSON, or @file.json")
     s.add_argument("--seed", type=int, required=True, help="seed of the lab's random numbers (same seed: same bytes)")
+    s.add_argument("--workers", type=int, default=1,
+                   help="processes writing the files (0: every core this process may use); the bytes do not depend "
+                        "on it")
     s.set_defaults(func=cmd_demo_data)
 
     s = sub.add_parser("ingest", help="validate a sample sheet, read its files, write interim tables")
     s.add_argument("sheet", choices=["sweeps", "maps", "echem"])
     s.add_argument("--raw", required=True, help="dataset folder data/raw/<dataset>")
     s.add_argument("--out", required=True, help="interim folder data/interim/<dataset>")
+    s.add_argument("--workers", type=int, default=1,
+                   help="processes reading files side by side (maps); the interim files do not depend on it")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("run-notebook", help="execute a jupytext notebook with papermill")

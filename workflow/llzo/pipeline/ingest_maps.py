@@ -8,13 +8,15 @@ file and every mask). Nothing is written unless every map reads cleanly.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from llzo.interim import map_file, write_maps
+from llzo.interim import map_file, maps_folder, write_map, write_maps_meta
 from llzo.io.afm import KIND_CHANNEL, map_channels, read_afm, read_mask
 from llzo.io.errors import RawDataError
 from llzo.io.manifest import build_manifest
@@ -35,10 +37,10 @@ def read_map_row(dataset_dir: Path, row: pd.Series, sheet_row: int) -> xr.Datase
     title, var = KIND_CHANNEL[row["kind"]]
     if h.shape != c.shape:
         raise RawDataError(f"channels Height {h.shape} and {title} {c.shape} differ in shape", path)
-    c = c.assign_coords(x_m=h["x_m"], y_m=h["y_m"])
-    ds = xr.Dataset({"height_m": h.drop_attrs(deep=False), var: c.drop_attrs(deep=False)})
-    ds["height_m"].attrs = {"units": "m", "title": h.attrs["title"], "levelled": "no"}
-    ds[var].attrs = {"units": c.attrs["units"], "title": c.attrs["title"], "levelled": "no"}
+    dims = ("y_m", "x_m")  # the arrays are shared, not copied (a 2048^2 map is 32 MB per channel)
+    ds = xr.Dataset({"height_m": (dims, h.values, {"units": "m", "title": h.attrs["title"], "levelled": "no"}),
+                     var: (dims, c.values, {"units": c.attrs["units"], "title": c.attrs["title"], "levelled": "no"})},
+                    coords={"y_m": h["y_m"], "x_m": h["x_m"]})
     if _given(row.get("mask_file")):
         m = read_mask(dataset_dir / row["mask_file"], h.shape)
         ds["boundary_mask"] = (("y_m", "x_m"), m.astype(np.uint8))
@@ -51,26 +53,65 @@ def read_map_row(dataset_dir: Path, row: pd.Series, sheet_row: int) -> xr.Datase
     return ds
 
 
-def ingest(dataset_dir: str | Path, out_dir: str | Path) -> dict[str, Path]:
-    """Validate ``maps.tsv``, read every map and write the interim files (see module docstring)."""
+def _ingest_map(dataset_dir: Path, row: dict, sheet_row: int, folder: Path) -> dict:
+    """Read one sheet row's map, write its NetCDF into ``folder``; return its columns of the maps table."""
+    ds = read_map_row(dataset_dir, pd.Series(row), sheet_row)
+    write_map(folder, ds)
+    return {"nx": ds.sizes["x_m"], "ny": ds.sizes["y_m"],
+            "pixel_size_x_m": ds.attrs["pixel_size_x_m"], "pixel_size_y_m": ds.attrs["pixel_size_y_m"],
+            "channel_title": ds[KIND_CHANNEL[row["kind"]][1]].attrs["title"],
+            "format": ds.attrs["format"],
+            "has_mask": "boundary_mask" in ds, "nc_file": map_file(row["map_id"])}
+
+
+def ingest(dataset_dir: str | Path, out_dir: str | Path, workers: int = 1) -> dict[str, Path]:
+    """Validate ``maps.tsv``, read every map and write the interim files (see module docstring).
+
+    Each map is written as soon as it is read (``workers`` processes read maps side by side; the
+    files do not depend on it), into a temporary folder that becomes ``maps/`` only when every map
+    has been read.
+    """
     dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
     meta = read_sheet(dataset_dir, "maps")
-    datasets, extra = [], []
-    for i, row in meta.iterrows():
-        ds = read_map_row(dataset_dir, row, i + 1)
-        datasets.append(ds)
-        extra.append({"nx": ds.sizes["x_m"], "ny": ds.sizes["y_m"],
-                      "pixel_size_x_m": ds.attrs["pixel_size_x_m"], "pixel_size_y_m": ds.attrs["pixel_size_y_m"],
-                      "channel_title": ds[KIND_CHANNEL[row["kind"]][1]].attrs["title"],
-                      "format": ds.attrs["format"],
-                      "has_mask": "boundary_mask" in ds, "nc_file": map_file(row["map_id"])})
-        log.info("read map %s (%s, %dx%d px)", row["map_id"], row["kind"], ds.sizes["x_m"], ds.sizes["y_m"])
+    rows = meta.to_dict("records")
+    extra: list[dict] = []
+    with maps_folder(out_dir) as tmp, _pool(workers) as pool:
+        jobs = [pool.submit(_ingest_map, dataset_dir, r, i + 1, tmp) for i, r in enumerate(rows)]
+        for i, (r, job) in enumerate(zip(rows, jobs, strict=True), start=1):
+            extra.append(job.result())  # a bad map raises here, in sheet order; nothing is kept
+            log.info("read map %s (%s, %dx%d px), %d/%d (%.0f %%)", r["map_id"], r["kind"], extra[-1]["nx"],
+                     extra[-1]["ny"], i, len(rows), 100.0 * i / len(rows))
     meta = pd.concat([meta, pd.DataFrame(extra)], axis=1)
     files = ["maps.tsv", *meta["file"]]
     if "mask_file" in meta:
         files += [m for m in meta["mask_file"] if _given(m)]
     manifest = build_manifest(dataset_dir, files)
-    outs = write_maps(out_dir, meta, datasets, manifest)
+    outs = write_maps_meta(out_dir, meta, manifest)
     log.info("ingested %d maps", len(meta))
     return outs
 
+
+class _Inline:
+    """A pool of no processes: each job runs when it is submitted."""
+
+    def submit(self, fn, *args):
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args))
+        except BaseException as exc:
+            fut.set_exception(exc)
+        return fut
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _pool(workers: int):
+    """``workers`` processes (forked), or inline work for one."""
+    if workers <= 1:
+        return _Inline()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))

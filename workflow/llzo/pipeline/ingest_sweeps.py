@@ -11,7 +11,7 @@ import pandas as pd
 from llzo.interim import write_sweeps
 from llzo.io.manifest import build_manifest
 from llzo.io.sheets import read_sheet
-from llzo.io.sweeps import read_sweep_csv
+from llzo.io.sweeps import read_sweep_table
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +24,18 @@ def ingest(dataset_dir: str | Path, out_dir: str | Path) -> dict[str, Path]:
     """
     dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
     meta = read_sheet(dataset_dir, "sweeps")
-    frames = []
-    for i, row in enumerate(meta.itertuples(index=False), start=1):
-        df = read_sweep_csv(dataset_dir / row.file)
-        if "cycle" not in df:
-            df["cycle"] = np.int64(1)
-        df.insert(0, "sweep_id", row.sweep_id)
-        frames.append(df[["sweep_id", "cycle", "time_s", "bias_V", "current_A"]])
-        if i % 50 == 0:
-            log.info("read %d/%d sweeps", i, len(meta))
-    data = pd.concat(frames, ignore_index=True)
+    files = [dataset_dir / f for f in meta["file"]]
+    tables, counts = [], []
+    step = max(1, -(-len(files) // 20))  # a progress line every 5 %
+    for a in range(0, len(files), step):
+        t, c = read_sweep_table(files[a: a + step])
+        tables.append(t)
+        counts.append(c)
+        log.info("read %d/%d sweeps (%.0f %%)", min(a + step, len(files)), len(files),
+                 100.0 * min(a + step, len(files)) / max(len(files), 1))
+    counts = np.concatenate(counts) if counts else np.zeros(0, np.int64)
+    long = pd.concat(tables, ignore_index=True) if tables else read_sweep_table([])[0]
+    data = pd.DataFrame({"sweep_id": np.repeat(meta["sweep_id"].to_numpy(object), counts), **long}, copy=False)
     manifest = build_manifest(dataset_dir, ["sweeps.tsv", *meta["file"]])
     outs = write_sweeps(out_dir, meta, data, manifest)
     log.info("ingested %d sweeps (%d samples)", len(meta), len(data))

@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 
 from llzo.io.eclab.columns import canonical_frame, split_control
+from llzo.io.eclab.fixed_layout import field_format, parse_table
 from llzo.io.eclab.record import ECLabFile
 from llzo.io.errors import RawDataError
 
@@ -216,9 +217,6 @@ def read_mpt_fast(path: str | Path) -> ECLabFile:
         Not an EC-Lab export, an unusable header, a truncated or malformed table (file and
         line named).
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     path = Path(path)
     raw = path.read_bytes()
     header, names, nb, start, notes = split_header(raw, path)
@@ -228,10 +226,20 @@ def read_mpt_fast(path: str | Path) -> ECLabFile:
     if not first.strip():
         raise RawDataError("no data rows below the column names", path, line=nb + 1)
     dec = decimal_separator(first)
+    fields = first.rstrip(b"\t").split(b"\t") if first.endswith(b"\t") else first.split(b"\t")
+    if len(fields) == len(names):  # EC-Lab's fixed layout: parsed column-wise (llzo.io.eclab.fixed_layout)
+        values = parse_table(raw, start, [field_format(f) for f in fields], dec)
+        if values is not None:
+            cols = dict(zip(names, values, strict=True))
+            return ECLabFile(split_control(canonical_frame(cols)), header_version(header), header_technique(header),
+                             path, "fast", header, header_device(header), {}, notes, nb + 1)
     n_first = len(decode(first).split("\t"))
     colnames = [f"c{i}" for i in range(len(names))]
     if n_first == len(names) + 1 and first.endswith(b"\t"):
         colnames.append("_trailing")
+    import pyarrow as pa  # the general path: any number format pyarrow reads (correctly rounded)
+    import pyarrow.csv as pacsv
+
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(data)),
