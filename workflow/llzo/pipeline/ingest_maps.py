@@ -18,7 +18,7 @@ import xarray as xr
 
 from llzo.interim import map_file, maps_folder, write_map, write_maps_meta
 from llzo.io.afm import KIND_CHANNEL, map_channels, read_afm, read_mask
-from llzo.io.errors import RawDataError
+from llzo.io.errors import RawDataError, raise_all
 from llzo.io.manifest import build_manifest
 from llzo.io.sheets import read_sheet
 
@@ -77,10 +77,16 @@ def ingest(dataset_dir: str | Path, out_dir: str | Path, workers: int = 1) -> di
     extra: list[dict] = []
     with maps_folder(out_dir) as tmp, _pool(workers) as pool:
         jobs = [pool.submit(_ingest_map, dataset_dir, r, i + 1, tmp) for i, r in enumerate(rows)]
+        problems: list[RawDataError] = []
         for i, (r, job) in enumerate(zip(rows, jobs, strict=True), start=1):
-            extra.append(job.result())  # a bad map raises here, in sheet order; nothing is kept
+            try:
+                extra.append(job.result())
+            except RawDataError as exc:  # every bad map is reported, in sheet order; nothing is kept
+                problems.append(exc)
+                continue
             log.info("read map %s (%s, %dx%d px), %d/%d (%.0f %%)", r["map_id"], r["kind"], extra[-1]["nx"],
                      extra[-1]["ny"], i, len(rows), 100.0 * i / len(rows))
+        raise_all(problems, dataset_dir / "maps.tsv", "map files")
     meta = pd.concat([meta, pd.DataFrame(extra)], axis=1)
     files = ["maps.tsv", *meta["file"]]
     if "mask_file" in meta:
