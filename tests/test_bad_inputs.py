@@ -102,21 +102,25 @@ def _check_reject(c: dict, target: Path, out: Path, before: dict) -> None:
     rej = pd.read_csv(outs["rejected"], sep="\t", dtype=str, keep_default_na=False)
     assert len(rej) == 1, rej
     r = rej.iloc[0]
+    id_column = {"echem": "run_id", "sweeps": "sweep_id", "maps": "map_id"}[sheet]
     assert c["message"] in r["reason"], r["reason"]
     assert (target / r["file"]).is_file()
     if c["line"] is not None:
         assert r["line"] == str(c["line"]), r.to_dict()
     if c["column"] is not None:
         assert r["column"] == c["column"], r.to_dict()
-    for key in ("eis", "cycling"):  # nothing of the rejected run
-        assert r["run_id"] not in set(pd.read_parquet(outs[key])["run_id"])
+    # nothing of the rejected file in the interim data, and its row left the interim sheet
+    for key in {"echem": ("eis", "cycling", "meta"), "sweeps": ("data", "meta"), "maps": ("meta",)}[sheet]:
+        assert r[id_column] not in set(pd.read_parquet(outs[key])[id_column])
+    if sheet == "maps":
+        assert not (outs["maps"] / f"{r[id_column]}.nc").exists()
     assert _digest(target) == before, "the ingest modified its input"
 
 
 def test_corpus_is_big_enough():
     readers = {c["reader"].split(":")[0] for c in CASES}
     assert len(CASES) >= 40
-    assert {"sweep", "eclab", "afm", "sheet", "ingest", "reject"} <= readers
+    assert {"sweep", "eclab", "afm", "sheet", "reject"} <= readers
     sheets = {c["reader"].split(":")[1] for c in CASES if ":" in c["reader"]}
     assert sheets == {"sweeps", "maps", "echem"}
     for c in CASES:

@@ -13,9 +13,10 @@ MANIFEST = pd.DataFrame({"path": ["x.tsv"], "bytes": [3], "sha256": ["0" * 64]})
 
 
 def test_names():
-    assert interim.FILES["sweeps"] == ("sweeps_meta.parquet", "sweeps.parquet", "manifest_sweeps.tsv")
-    assert interim.FILES["maps"] == ("maps_meta.parquet", "maps/", "manifest_maps.tsv")
-    # the echem ingest also writes the list of the files it could not use (llzo.pipeline.rejects)
+    # every ingest also writes the list of the files it could not use (llzo.pipeline.rejects)
+    assert interim.FILES["sweeps"] == ("sweeps_meta.parquet", "sweeps.parquet", "rejected_sweeps.tsv",
+                                       "manifest_sweeps.tsv")
+    assert interim.FILES["maps"] == ("maps_meta.parquet", "maps/", "rejected_maps.tsv", "manifest_maps.tsv")
     assert interim.FILES["echem"] == ("echem_meta.parquet", "echem_eis.parquet", "echem_cycling.parquet",
                                       "rejected_echem.tsv", "manifest_echem.tsv")
     assert interim.data_paths("data/interim/d", ["sweeps", "maps"]) == [

@@ -403,9 +403,9 @@ def sweep_sheets() -> None:
 
 
 def sweep_ingest() -> None:
-    """A sheet that is fine and a sweep file that is not (reader ``ingest:sweeps``: nothing written)."""
-    folder = sweep_dataset("sheets/sweeps_ingest_bad_csv", "ingest:sweeps", "valid sheet, s2.csv has text in "
-                           "bias_V (the error names the CSV, and no interim file is written)", "RawDataError",
+    """A sheet that is fine and a sweep file that is not (reader ``reject:sweeps``: the file is rejected)."""
+    folder = sweep_dataset("sheets/sweeps_ingest_bad_csv", "reject:sweeps", "valid sheet, s2.csv has text in "
+                           "bias_V (the reject list names the CSV; s1 and s3 are ingested)", "RawDataError",
                            "'x' is not a number", 4, "bias_V")
     rows = list(SWEEP_ROWS)
     rows[1] = "0.05,x,-2.06e-13"
@@ -429,17 +429,17 @@ def map_dataset(path: str, reader: str, wrong: str, error: str, message: str, li
 
 
 def map_sheets() -> None:
-    """Bad ``maps.tsv`` and maps that do not fit their row (``sheet:maps`` or ``ingest:maps``)."""
+    """Bad ``maps.tsv`` (``sheet:maps``) and maps that do not fit their row (``reject:maps``)."""
     h, e = small_map()
-    map_dataset("sheets/maps_missing_channel", "ingest:maps", "kind kpfm but the .gwy has no 'Potential' channel",
+    map_dataset("sheets/maps_missing_channel", "reject:maps", "kind kpfm but the .gwy has no 'Potential' channel",
                 "RawDataError", "no channel titled 'Potential'", None, "Potential",
                 rows=[["m1", "maps/m1.gwy", "kpfm", "pristine", "", ""]])
-    map_dataset("sheets/maps_no_height", "ingest:maps", "modulus map without a 'Height' channel", "RawDataError",
+    map_dataset("sheets/maps_no_height", "reject:maps", "modulus map without a 'Height' channel", "RawDataError",
                 "no channel titled 'Height'", None, "Height", channels={"DMT Modulus": (e, "Pa")})
-    map_dataset("sheets/maps_height_in_volt", "ingest:maps", "'Height' channel stored in V", "RawDataError",
+    map_dataset("sheets/maps_height_in_volt", "reject:maps", "'Height' channel stored in V", "RawDataError",
                 "is in 'V', expected 'm'", None, "Height",
                 channels={"Height": (h, "V"), "DMT Modulus": (e, "Pa")})
-    folder = map_dataset("sheets/maps_mask_wrong_shape", "ingest:maps", "mask .npy 4x4 for an 8x8 map",
+    folder = map_dataset("sheets/maps_mask_wrong_shape", "reject:maps", "mask .npy 4x4 for an 8x8 map",
                          "RawDataError", "mask shape (4, 4) differs", None, None,
                          rows=[["m1", "maps/m1.gwy", "modulus", "pristine", "", "maps/m1_mask.npy"]])
     np.save(folder / "maps" / "m1_mask.npy", np.zeros((4, 4), dtype=np.uint8))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from llzo.interim import load_maps, load_maps_meta
-from llzo.io.errors import RawDataError
 from llzo.lab.maps import write_gwy
 from llzo.pipeline.ingest_maps import ingest
 
@@ -34,14 +34,15 @@ def test_channel_column_names_the_property_channel(tmp_path):
 
 @pytest.mark.parametrize("cell", [None, ""])
 def test_unknown_channel_name_lists_what_the_file_has(tmp_path, cell):
-    with pytest.raises(RawDataError) as exc:
-        ingest(_dataset(tmp_path, cell), tmp_path / "interim")
-    msg = str(exc.value)
-    assert "m1.gwy" in msg and "no channel titled 'DMT Modulus'" in msg
+    outs = ingest(_dataset(tmp_path, cell), tmp_path / "interim")
+    rej = pd.read_csv(outs["rejected"], sep="\t", dtype=str, keep_default_na=False)
+    msg = rej["reason"].iat[0]
+    assert rej["file"].iat[0].endswith("m1.gwy") and "no channel titled 'DMT Modulus'" in msg
     assert "found: ['Height', 'Stiffness Modulus']" in msg and "'channel' column" in msg
-    assert not (tmp_path / "interim").exists() or not any((tmp_path / "interim").iterdir())
+    assert pd.read_parquet(outs["meta"]).empty
 
 
 def test_channel_not_in_file(tmp_path):
-    with pytest.raises(RawDataError, match=r"the sheet's channel 'Modulus2' is not in the file \(found: "):
-        ingest(_dataset(tmp_path, "Modulus2"), tmp_path / "interim")
+    outs = ingest(_dataset(tmp_path, "Modulus2"), tmp_path / "interim")
+    reason = pd.read_csv(outs["rejected"], sep="\t", dtype=str)["reason"].iat[0]
+    assert "the sheet's channel 'Modulus2' is not in the file (found: " in reason

@@ -5,9 +5,9 @@ from __future__ import annotations
 import filecmp
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from llzo.io.errors import RawDataError
 from llzo.lab.maps import write_gwy
 from llzo.pipeline.ingest_maps import ingest
 
@@ -40,9 +40,11 @@ def test_workers_write_the_same_files(tmp_path):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_a_bad_map_in_a_worker_is_named_and_nothing_is_written(tmp_path, workers):
+def test_a_bad_map_in_a_worker_is_rejected_and_the_others_written(tmp_path, workers):
     raw = _dataset(tmp_path, broken=3)
-    with pytest.raises(RawDataError) as exc:
-        ingest(raw, tmp_path / "interim", workers=workers)
-    assert exc.value.file.endswith("m3.gwy") and "Gwyddion" in exc.value.message
-    assert not (tmp_path / "interim" / "maps").exists() and not (tmp_path / "interim" / "maps_meta.parquet").exists()
+    outs = ingest(raw, tmp_path / "interim", workers=workers)
+    rej = pd.read_csv(outs["rejected"], sep="\t", dtype=str, keep_default_na=False)
+    assert list(rej["map_id"]) == ["m3"] and rej["file"].iat[0].endswith("m3.gwy")
+    assert "Gwyddion" in rej["reason"].iat[0]
+    assert sorted(p.name for p in outs["maps"].iterdir()) == ["m0.nc", "m1.nc", "m2.nc", "m4.nc"]
+    assert list(pd.read_parquet(outs["meta"])["map_id"]) == ["m0", "m1", "m2", "m4"]

@@ -56,6 +56,8 @@ MAPS_DIR = "maps"
 ECHEM_META = "echem_meta.parquet"
 ECHEM_EIS = "echem_eis.parquet"
 ECHEM_CYCLING = "echem_cycling.parquet"
+REJECTED_SWEEPS = "rejected_sweeps.tsv"
+REJECTED_MAPS = "rejected_maps.tsv"
 REJECTED_ECHEM = "rejected_echem.tsv"
 
 #: Techniques of ``echem.tsv`` whose data are in :data:`ECHEM_EIS`; the others are in :data:`ECHEM_CYCLING`.
@@ -77,7 +79,7 @@ def manifest_name(sheet: str) -> str:
 
 
 #: Reject lists (:mod:`llzo.pipeline.rejects`): the raw files an ingest could not use, and why.
-REJECTS = {"echem": REJECTED_ECHEM}
+REJECTS = {"sweeps": REJECTED_SWEEPS, "maps": REJECTED_MAPS, "echem": REJECTED_ECHEM}
 
 #: Everything the ingest of each sheet writes: its data files, its reject list, then its manifest.
 FILES = {sheet: (*DATA[sheet], *([REJECTS[sheet]] if sheet in REJECTS else []), manifest_name(sheet))
@@ -104,14 +106,23 @@ def map_file(map_id: str) -> str:
 
 # --- writers (ingest) -------------------------------------------------------------------------
 def write_sweeps(interim_dir: str | Path, meta: pd.DataFrame, data: pd.DataFrame,
-                 manifest: pd.DataFrame) -> dict[str, Path]:
-    """Write the sweeps tables and their manifest (manifest last); return the paths by role."""
+                 manifest: pd.DataFrame, rejected: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write the sweeps tables, the reject list and the manifest (last); return the paths by role."""
     d = Path(interim_dir)
-    outs = {"meta": d / SWEEPS_META, "data": d / SWEEPS, "manifest": manifest_path(d, "sweeps")}
+    outs = {"meta": d / SWEEPS_META, "data": d / SWEEPS, "rejected": d / REJECTED_SWEEPS,
+            "manifest": manifest_path(d, "sweeps")}
     write_parquet(meta, outs["meta"])
     write_parquet(data, outs["data"])
+    write_tsv(_rejects_or_empty(rejected, "sweep_id"), outs["rejected"])
     write_tsv(manifest, outs["manifest"])
     return outs
+
+
+def _rejects_or_empty(rejected: pd.DataFrame | None, id_column: str) -> pd.DataFrame:
+    """Return the reject list, or an empty one with its base columns."""
+    if rejected is not None:
+        return rejected
+    return pd.DataFrame(columns=["file", id_column, "line", "column", "reason"])
 
 
 def write_maps(interim_dir: str | Path, meta: pd.DataFrame, maps: Sequence[xr.Dataset],
@@ -139,11 +150,14 @@ def write_map(folder: Path, ds: xr.Dataset) -> None:
     ds.to_netcdf(Path(folder) / Path(map_file(ds.attrs["map_id"])).name, engine="scipy")
 
 
-def write_maps_meta(interim_dir: str | Path, meta: pd.DataFrame, manifest: pd.DataFrame) -> dict[str, Path]:
-    """Write the maps table and the manifest (last), after the maps folder; return the paths by role."""
+def write_maps_meta(interim_dir: str | Path, meta: pd.DataFrame, manifest: pd.DataFrame,
+                    rejected: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write the maps table, the reject list and the manifest (last), after the maps folder."""
     d = Path(interim_dir)
-    outs = {"meta": d / MAPS_META, "maps": d / MAPS_DIR, "manifest": manifest_path(d, "maps")}
+    outs = {"meta": d / MAPS_META, "maps": d / MAPS_DIR, "rejected": d / REJECTED_MAPS,
+            "manifest": manifest_path(d, "maps")}
     write_parquet(meta, outs["meta"])
+    write_tsv(_rejects_or_empty(rejected, "map_id"), outs["rejected"])
     write_tsv(manifest, outs["manifest"])
     return outs
 

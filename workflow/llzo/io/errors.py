@@ -56,20 +56,6 @@ class RawDataError(ValueError):
         return f"{', '.join(where)}: {self.message}"
 
 
-def raise_all(problems: list[RawDataError], sheet: str | os.PathLike[str], what: str) -> None:
-    """Raise every problem an ingest found, at once (nothing when ``problems`` is empty).
-
-    One problem is raised as it is (its file, line and column); several become one
-    :class:`RawDataError` on the sheet whose message lists each on its own line, so that a lab
-    fixes all its files after one run instead of one per run.
-    """
-    if len(problems) == 1:
-        raise problems[0]
-    if problems:
-        lines = "\n".join(f"  {p}" for p in problems)
-        raise RawDataError(f"{len(problems)} {what} could not be read (nothing was written):\n{lines}", sheet)
-
-
 class SheetError(RawDataError):
     """A sample sheet (sweeps.tsv, maps.tsv, echem.tsv) breaks the data contract."""
 

@@ -2,7 +2,9 @@
 
 Writes the maps files of :mod:`llzo.interim` (the maps table, one NetCDF per map with the raw,
 unlevelled ``height_m`` and the kind's channel in SI units, the manifest of the sheet, every map
-file and every mask). Nothing is written unless every map reads cleanly.
+file and every mask). A map that cannot be read is rejected with its file, line, column and reason
+(:mod:`llzo.pipeline.rejects`, ``rejected_maps.tsv``): its row leaves the interim maps table, the
+other maps are analysed. A bad sheet stops the ingest.
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ import xarray as xr
 
 from llzo.interim import map_file, maps_folder, write_map, write_maps_meta
 from llzo.io.afm import KIND_CHANNEL, map_channels, read_afm, read_mask
-from llzo.io.errors import RawDataError, raise_all
+from llzo.io.errors import RawDataError
 from llzo.io.manifest import build_manifest
 from llzo.io.sheets import read_sheet
+from llzo.pipeline.rejects import RejectList
 
 log = logging.getLogger(__name__)
+
+#: Sheet columns copied into the reject list (which analyses the map was meant for).
+SHEET_KEEP = ("kind", "stage")
 
 def _given(value) -> bool:
     """Tell whether an optional text cell of the sheet is filled in."""
@@ -68,32 +74,34 @@ def ingest(dataset_dir: str | Path, out_dir: str | Path, workers: int = 1) -> di
     """Validate ``maps.tsv``, read every map and write the interim files (see module docstring).
 
     Each map is written as soon as it is read (``workers`` processes read maps side by side; the
-    files do not depend on it), into a temporary folder that becomes ``maps/`` only when every map
-    has been read.
+    files do not depend on it), into a temporary folder that becomes ``maps/`` when every map has
+    been read or rejected.
     """
     dataset_dir, out_dir = Path(dataset_dir), Path(out_dir)
     meta = read_sheet(dataset_dir, "maps")
     rows = meta.to_dict("records")
-    extra: list[dict] = []
+    rejects = RejectList("maps", "map_id", dataset_dir, tuple(k for k in SHEET_KEEP if k in meta))
+    extra: dict[int, dict] = {}
     with maps_folder(out_dir) as tmp, _pool(workers) as pool:
         jobs = [pool.submit(_ingest_map, dataset_dir, r, i + 1, tmp) for i, r in enumerate(rows)]
-        problems: list[RawDataError] = []
-        for i, (r, job) in enumerate(zip(rows, jobs, strict=True), start=1):
+        for i, (r, job) in enumerate(zip(rows, jobs, strict=True)):
             try:
-                extra.append(job.result())
-            except RawDataError as exc:  # every bad map is reported, in sheet order; nothing is kept
-                problems.append(exc)
+                extra[i] = job.result()
+            except RawDataError as exc:  # rejected with its reason; the other maps go on
+                rejects.add(exc, str(r["map_id"]), r)
                 continue
-            log.info("read map %s (%s, %dx%d px), %d/%d (%.0f %%)", r["map_id"], r["kind"], extra[-1]["nx"],
-                     extra[-1]["ny"], i, len(rows), 100.0 * i / len(rows))
-        raise_all(problems, dataset_dir / "maps.tsv", "map files")
-    meta = pd.concat([meta, pd.DataFrame(extra)], axis=1)
-    files = ["maps.tsv", *meta["file"]]
+            log.info("read map %s (%s, %dx%d px), %d/%d (%.0f %%)", r["map_id"], r["kind"], extra[i]["nx"],
+                     extra[i]["ny"], i + 1, len(rows), 100.0 * (i + 1) / len(rows))
+    files = ["maps.tsv", *meta["file"]]  # rejected files too: editing one reruns the ingest
     if "mask_file" in meta:
         files += [m for m in meta["mask_file"] if _given(m)]
+    kept = sorted(extra)
+    meta = pd.concat([meta.iloc[kept].reset_index(drop=True), pd.DataFrame([extra[i] for i in kept])], axis=1)
     manifest = build_manifest(dataset_dir, files)
-    outs = write_maps_meta(out_dir, meta, manifest)
-    log.info("ingested %d maps", len(meta))
+    outs = write_maps_meta(out_dir, meta, manifest, rejects.frame())
+    if len(rejects):
+        log.warning("%s", rejects.message())
+    log.info("ingested %d maps, %d rejected", len(meta), len(rejects))
     return outs
 
 

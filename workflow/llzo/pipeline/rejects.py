@@ -7,7 +7,7 @@ message listing every rejected file. Nothing of a rejected file is written to th
 tables, so its figures and claims are made from the other files only; the scorecard names the
 rejected files beside each claim that lost all its inputs (:func:`explain_missing`).
 
-Written for ``echem.tsv``; the sweep and map ingests can adopt it as they are (``id_column``).
+Used by the ingests of all three sheets (``rejected_sweeps.tsv``, ``rejected_maps.tsv``, ``rejected_echem.tsv``).
 """
 
 from __future__ import annotations

@@ -300,7 +300,8 @@ def to_html(card: pd.DataFrame, cov: pd.DataFrame, dataset: str, summary: str | 
     coverage_table = _table(["panel", "class", "what", "status", "notebook"], cov_rows, list(cov["status"]), "coverage")
     rejected = ""
     if rejects is not None and not rejects.empty:
-        cols_r = [c for c in ("sheet", "file", "run_id", "line", "column", "reason") if c in rejects.columns]
+        cols_r = [c for c in ("sheet", "file", "run_id", "sweep_id", "map_id", "line", "column", "reason")
+                  if c in rejects.columns]
         rows_r = [[("", html.escape(_fmt(r[c]))) for c in cols_r] for _, r in rejects.fillna("").iterrows()]
         listed = _table(cols_r, rows_r, ["rejected"] * len(rows_r), "rejected")
         rejected = f"<h2>Files rejected at ingest ({len(rejects)})</h2>{listed}\n"
