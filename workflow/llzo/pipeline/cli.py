@@ -25,9 +25,9 @@ The pipeline's steps, one command per kind of Snakemake job. The rules call them
 `llzo <command>` (.venv/bin/llzo). You rarely need them by hand: `snakemake` runs them with the
 right arguments. They help to redo one step while debugging, e.g.
 
-  llzo ingest sweeps --raw data/raw/mylab --out /tmp/interim     # check a sheet and its files
-  llzo demo-data --raw /tmp/raw --truth /tmp/truth --seed 1 --config @lab.json
-  llzo fe-solve --seed 3 --config @fe.json --out /tmp/member_seed3.nc
+  llzo ingest sweeps --raw data/raw/mylab --out scratch/interim   # check a sheet and its files
+  llzo demo-data --raw scratch/raw --truth scratch/truth --seed 1 --config @lab.json
+  llzo fe-solve --seed 3 --config @fe.json --out scratch/member_seed3.nc
   llzo --log run.log run-notebook --spec @spec.json
 
 --config and --spec take JSON text or @file.json. A raw file that breaks the data contract
