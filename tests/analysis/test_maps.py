@@ -174,9 +174,7 @@ def test_ingest_outputs_and_mask(tmp_path, lab_config):
     assert list(man.path) == ["maps.tsv", "maps/m.gwy", "maps/m_mask.png"]
 
 
-def test_ingest_bad_map_names_file(tmp_path, lab_config):
-    from llzo.io.errors import RawDataError
-
+def test_ingest_rejects_a_bad_map_and_names_its_file(tmp_path, lab_config):
     cfg = copy.deepcopy(lab_config)["maps"]
     cfg["current"]["pixels"] = 64
     cfg["maps"] = [{"map_id": "c", "kind": "current", "stage": "pristine", "bias_V": 0.1}]
@@ -187,7 +185,8 @@ def test_ingest_bad_map_names_file(tmp_path, lab_config):
     from llzo.lab.demo import SHEET_COLUMNS, write_sheet
 
     write_sheet(rows, SHEET_COLUMNS["maps"], raw / "maps.tsv")
-    with pytest.raises(RawDataError, match="DMT Modulus") as exc:
-        ingest(raw, tmp_path / "i")
-    assert "c.gwy" in str(exc.value)
-    assert not manifest_path(tmp_path / "i", "maps").exists()
+    outs = ingest(raw, tmp_path / "i")
+    rej = pd.read_csv(outs["rejected"], sep="\t", dtype=str, keep_default_na=False)
+    assert list(rej["map_id"]) == ["c"] and rej["file"].iat[0].endswith("c.gwy")
+    assert "DMT Modulus" in rej["reason"].iat[0] and rej["kind"].iat[0] == "modulus"
+    assert pd.read_parquet(outs["meta"]).empty and manifest_path(tmp_path / "i", "maps").exists()

@@ -90,7 +90,7 @@ rule robustness:
     input:
         tables=[f"{ROBUST_DIR}/{s}__{k}.csv" for s, k in _RB_JOBS],
         paper=_RB_PAPER,
-        manifests=[str(interim.manifest_path(INTERIM, s)) for s in SHEETS],
+        manifests=[str(interim.manifest_path(INTERIM, s)) for s in sorted(SHEETS)],
         code=sorted({*_RB_CODE_SELF, *(f for m in ("llzo.figures.robustness", "llzo.figures.style", "llzo.io.manifest",
                                                      "llzo.pipeline.notebook") for f in module_code(m))}),
     output:

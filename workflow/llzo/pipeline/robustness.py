@@ -673,6 +673,7 @@ def figure_provenance(manifests: list[str | Path], tables: list[str | Path]) -> 
     from llzo.io.manifest import combined_sha256
     from llzo.pipeline.notebook import git_commit
 
+    manifests = sorted(manifests, key=str)  # the rule's inputs come in no fixed order
     return {"figure": "robustness (workflow/rules/robustness.smk)", "git_commit": git_commit(Path.cwd()),
             "parameters": sorted(Path(t).stem for t in tables),
             "raw_sha256": combined_sha256(manifests) if manifests else "",
