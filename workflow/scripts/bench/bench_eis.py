@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "workflow"))
 
 #: The last commit whose EIS analysis used impedance.py (the branch point of this rewrite).
@@ -78,7 +78,7 @@ def demo_spectra(cfg: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     from llzo.lab import impedance as lab
 
     c = cfg["lab"]["echem"]
-    rng = np.random.default_rng(cfg["seed"])
+    rng = np.random.default_rng(cfg["lab_seed"])
     f = lab.frequencies_Hz(c["eis_f_max_Hz"], c["eis_f_min_Hz"], c["eis_points_per_decade"])
     fs, Zs, As, truth = [], [], [], []
     for _il, key in GROUPS:
