@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from llzo.analysis.echem_structure import steps
+from llzo.analysis.echem_structure import analyse_each_run, steps
 from llzo.claims import Claim, median_over_cells
 
 
@@ -217,18 +217,7 @@ def analyse_ccd_runs(meta: pd.DataFrame, cycling: pd.DataFrame, params: CCDParam
         ``results``: ``run_id, cell, interlayer, ccd_mA_cm2, bound, short_time_h, error``;
         ``per_run``: the :class:`CCDResult` of each analysed run.
     """
-    rows, per_run = [], {}
-    for r in meta[meta["technique"] == "CCD"].itertuples(index=False):
-        d = cycling[cycling["run_id"] == r.run_id].reset_index(drop=True)
-        rec = {"run_id": r.run_id, "cell": r.cell, "interlayer": r.interlayer, "ccd_mA_cm2": np.nan, "bound": None,
-               "short_time_h": np.nan, "error": ""}
-        try:
-            res = critical_current_density(d, float(r.area_cm2), params)
-        except ValueError as exc:
-            rec["error"] = str(exc)
-        else:
-            per_run[r.run_id] = res
-            rec.update(ccd_mA_cm2=res.ccd_mA_cm2, bound=res.bound, short_time_h=res.short_time_h)
-        rows.append(rec)
-    return pd.DataFrame(rows, columns=["run_id", "cell", "interlayer", "ccd_mA_cm2", "bound", "short_time_h",
-                                       "error"]), per_run
+    return analyse_each_run(
+        meta, cycling, "CCD", ("cell", "interlayer"), {"ccd_mA_cm2": np.nan, "bound": None, "short_time_h": np.nan},
+        lambda r, d: critical_current_density(d, float(r.area_cm2), params),
+        lambda res: {"ccd_mA_cm2": res.ccd_mA_cm2, "bound": res.bound, "short_time_h": res.short_time_h})

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from llzo.analysis.ccd import find_short
-from llzo.analysis.echem_structure import half_cycles, step_rows, steps
+from llzo.analysis.echem_structure import analyse_each_run, half_cycles, step_rows, steps
 from llzo.claims import Claim, median_over_cells
 
 
@@ -320,44 +320,23 @@ def full_claims(results: pd.DataFrame, params: FullCellParams) -> list[Claim]:
 def analyse_sym_runs(meta: pd.DataFrame, cycling: pd.DataFrame, params: SymParams
                      ) -> tuple[pd.DataFrame, dict[str, SymResult]]:
     """Every SYM run of ``echem_meta``: ``run_id, cell, interlayer, hours, bound, short_abs_h, error``."""
-    rows, per_run = [], {}
-    for r in meta[meta["technique"] == "SYM"].itertuples(index=False):
-        d = cycling[cycling["run_id"] == r.run_id].reset_index(drop=True)
-        rec = {"run_id": r.run_id, "cell": r.cell, "interlayer": r.interlayer, "hours": np.nan, "bound": None,
-               "short_abs_h": np.nan, "error": ""}
-        try:
-            res = symmetric_cycling(d, float(r.area_cm2), params)
-        except ValueError as exc:
-            rec["error"] = str(exc)
-        else:
-            per_run[r.run_id] = res
-            rec.update(hours=res.hours, bound=res.bound,
-                       short_abs_h=(res.t0_s / 3600 + res.hours) if res.bound is None else np.nan)
-        rows.append(rec)
-    cols = ["run_id", "cell", "interlayer", "hours", "bound", "short_abs_h", "error"]
-    return pd.DataFrame(rows, columns=cols), per_run
+    return analyse_each_run(
+        meta, cycling, "SYM", ("cell", "interlayer"), {"hours": np.nan, "bound": None, "short_abs_h": np.nan},
+        lambda r, d: symmetric_cycling(d, float(r.area_cm2), params),
+        lambda res: {"hours": res.hours, "bound": res.bound,
+                     "short_abs_h": (res.t0_s / 3600 + res.hours) if res.bound is None else np.nan})
 
 
 def analyse_full_runs(meta: pd.DataFrame, cycling: pd.DataFrame, params: FullCellParams
                       ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Every FULL run of ``echem_meta``: ``run_id, cell, cathode, cycles, retention_pct, error`` and its cycles."""
-    rows, per_run = [], {}
-    for r in meta[meta["technique"] == "FULL"].itertuples(index=False):
-        d = cycling[cycling["run_id"] == r.run_id].reset_index(drop=True)
-        rec = {"run_id": r.run_id, "cell": r.cell, "cathode": r.cathode, "cycles": np.nan, "retention_pct": np.nan,
-               "error": ""}
-        try:
-            c = full_cell_cycles(d, float(r.active_mass_mg), params)
-        except ValueError as exc:
-            rec["error"] = str(exc)
-        else:
-            per_run[r.run_id] = c
-            if c.empty:
-                rec["error"] = "no complete charge+discharge cycle"
-            else:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    ret = retention_pct(c, params.retention_reference_cycle)
-                rec.update(cycles=float(len(c)), retention_pct=ret)
-        rows.append(rec)
-    return pd.DataFrame(rows, columns=["run_id", "cell", "cathode", "cycles", "retention_pct", "error"]), per_run
+    def fill(c: pd.DataFrame) -> dict:
+        if c.empty:
+            return {"error": "no complete charge+discharge cycle"}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ret = retention_pct(c, params.retention_reference_cycle)
+        return {"cycles": float(len(c)), "retention_pct": ret}
+
+    return analyse_each_run(meta, cycling, "FULL", ("cell", "cathode"), {"cycles": np.nan, "retention_pct": np.nan},
+                            lambda r, d: full_cell_cycles(d, float(r.active_mass_mg), params), fill)

@@ -223,3 +223,43 @@ def stack_per_run(tables: dict[str, pd.DataFrame], runs: pd.DataFrame, columns: 
     sheet = runs.set_index("run_id")
     return pd.concat([t.assign(run_id=rid, **{c: sheet.at[rid, c] for c in columns}) for rid, t in tables.items()],
                      ignore_index=True)
+
+
+def analyse_each_run(meta: pd.DataFrame, cycling: pd.DataFrame, technique: str, labels: Sequence[str],
+                     defaults: dict, analyse, fill) -> tuple[pd.DataFrame, dict]:
+    """Analyse every run of one technique; a run that cannot be analysed gets its ``error``, the others go on.
+
+    Parameters
+    ----------
+    meta, cycling
+        ``echem_meta`` and ``echem_cycling``.
+    technique
+        ``"CCD"``, ``"SYM"`` or ``"FULL"``.
+    labels
+        Sheet columns copied into each row after ``run_id`` (e.g. ``("cell", "interlayer")``).
+    defaults
+        The result columns and their values for a run that was not analysed (NaN, None).
+    analyse
+        ``analyse(sheet_row, data) -> result``; raises ``ValueError`` when the run cannot be analysed.
+    fill
+        ``fill(result) -> dict`` of result columns (may set ``error``).
+
+    Returns
+    -------
+    results, per_run
+        One row per run (``run_id, *labels, *defaults, error``) and ``{run_id: result}`` of the
+        runs analysed.
+    """
+    rows, per_run = [], {}
+    for r in meta[meta["technique"] == technique].itertuples(index=False):
+        d = cycling[cycling["run_id"] == r.run_id].reset_index(drop=True)
+        rec = {"run_id": r.run_id, **{c: getattr(r, c) for c in labels}, **defaults, "error": ""}
+        try:
+            res = analyse(r, d)
+        except ValueError as exc:
+            rec["error"] = str(exc)
+        else:
+            per_run[r.run_id] = res
+            rec.update(fill(res))
+        rows.append(rec)
+    return pd.DataFrame(rows, columns=["run_id", *labels, *defaults, "error"]), per_run
